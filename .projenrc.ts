@@ -1,0 +1,53 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-middleware',
+  description:
+    'Typed cdk8s constructs that synthesize complete, production-grade Kubernetes manifests for middleware: Redis, MySQL, Kafka, Elasticsearch and more.',
+  author: 'cdk8s-middleware contributors',
+  authorAddress: 'maintainers@cdk8s-middleware.dev',
+  repositoryUrl: 'https://github.com/cdk8s-middleware/cdk8s-middleware.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  github: false,
+  release: false,
+  keywords: ['cdk8s', 'kubernetes', 'redis', 'mysql', 'kafka', 'elasticsearch', 'middleware'],
+
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.4.2',
+  jsiiVersion: '~6.0.0',
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  devDeps: [
+    // jsii 6 compiles with TypeScript 6; TypeScript 7 (native) breaks ts-node.
+    'typescript@~6.0.0',
+    '@types/node@^20',
+    'jest@^29',
+    'ts-jest@^29',
+    '@types/jest@^29',
+    'cdk8s-plus-28@^2.5.6',
+    'cdk8s-cli@^2.200.0',
+    'ajv@^8.17.1',
+    'ajv-formats@^3.0.1',
+    'yaml@^2.6.0',
+    'kubernetes-models@^4.5.1',
+  ],
+
+  jestOptions: {
+    // A changed manifest must fail until a person updates the snapshot on purpose.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 120_000,
+      testPathIgnorePatterns: ['/node_modules/', '/examples/.*/node_modules/'],
+    },
+  },
+  gitignore: ['/examples/*/dist/', '/examples/*/cdk8s.out/', '/.tmp/'],
+});
+
+// Regenerate the custom-resource bindings from the pinned upstream CRDs (../shared/crds).
+const imp = project.addTask('import', {
+  description: 'Regenerate src/imports from the upstream CRDs in ../shared/crds',
+});
+imp.exec('bash scripts/import-crds.sh');
+
+project.synth();

@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, DependencyType, javascript } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-middleware',
@@ -24,6 +24,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@types/node@^20',
     'jest@^29',
     'ts-jest@^29',
+    // ts-jest requires jest-util without declaring it; npm would not hoist it otherwise.
+    'jest-util@^29',
     '@types/jest@^29',
     'cdk8s-plus-28@^2.5.6',
     'cdk8s-cli@^2.200.0',
@@ -34,6 +36,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   ],
 
   jestOptions: {
+    // jest 30 and eslint-import-resolver-typescript 4 pull in unrs-resolver, whose per-platform optional
+    // bindings are not all on the registry mirror CI uses, so `npm ci` rejects the lock file.
+    jestVersion: '^29',
     // A changed manifest must fail until a person updates the snapshot on purpose.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
@@ -44,10 +49,18 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: ['/examples/*/dist/', '/examples/*/cdk8s.out/', '/.tmp/'],
 });
 
+project.deps.addDependency('eslint-import-resolver-typescript@~3.6.3', DependencyType.BUILD);
+
 // Regenerate the custom-resource bindings from the pinned upstream CRDs (../shared/crds).
 const imp = project.addTask('import', {
   description: 'Regenerate src/imports from the upstream CRDs in ../shared/crds',
 });
 imp.exec('bash scripts/import-crds.sh');
+
+// The main job: synthesize every example app (examples/*/cdk8s.yaml) into YAML.
+const synth = project.addTask('synth', {
+  description: 'Synthesize every reference architecture in examples/ with cdk8s synth',
+});
+synth.exec('bash scripts/synth-examples.sh');
 
 project.synth();

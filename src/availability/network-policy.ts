@@ -56,7 +56,9 @@ export interface NetworkPolicyOptions {
 }
 
 /** One ingress NetworkPolicy per cluster: its own members, its clients, its scraper, and nothing else. */
-export function createNetworkPolicy(scope: Construct, id: string, props: NetworkPolicyProps | undefined, o: NetworkPolicyOptions): ApiObject | undefined {
+export function createNetworkPolicy(
+  scope: Construct, id: string, props: NetworkPolicyProps | undefined, o: NetworkPolicyOptions,
+): ApiObject | undefined {
   if (props?.enabled === false) return undefined;
   validatePorts(scope, o);
   const clients = (props?.allowedClients ?? []).map((p) => p._peer);

@@ -1,10 +1,10 @@
 import { ApiObject, Cron, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { s3DownloadScript, s3UploadScript } from './scripts';
 import { ImageProps, ImageRegistryProps, resolveImage } from '../core/images';
 import { fixedResources } from '../core/resources';
 import { checkInteger, checkRule, fail } from '../core/validation';
-import { s3DownloadScript, s3UploadScript } from './scripts';
 
 /** An S3-compatible bucket (AWS S3, MinIO, Ceph RGW, ...). */
 export interface S3Target {
@@ -218,7 +218,9 @@ export function createBackupCronJob(scope: Construct, props: BackupProps, o: Bac
 }
 
 /** The init container that downloads a backup into the `restore` volume (mounted at /restore). */
-export function restoreDownloadContainer(scope: IConstruct, props: RestoreProps, defaultPrefix: string, registry?: ImageRegistryProps): k8s.Container {
+export function restoreDownloadContainer(
+  scope: IConstruct, props: RestoreProps, defaultPrefix: string, registry?: ImageRegistryProps,
+): k8s.Container {
   const s3 = resolveS3(scope, 'restore.source', props.source, defaultPrefix);
   checkRule(scope, props.backupId === 'latest' || /^\d{8}T\d{6}Z$/.test(props.backupId), 'restore.backupId', props.backupId,
     "must be 'latest' or a backup folder name like 20261124T020000Z");

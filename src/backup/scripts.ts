@@ -41,8 +41,9 @@ if [ -z "$(ls -A "$BACKUP_DIR")" ]; then
 fi
 echo "uploading $(ls "$BACKUP_DIR" | wc -l) files to $base/$backup_id/"
 s3 cp --recursive --only-show-errors "$BACKUP_DIR/" "$base/$backup_id/"
-date -u +%Y-%m-%dT%H:%M:%SZ > /tmp/COMPLETE
-s3 cp --only-show-errors /tmp/COMPLETE "$base/$backup_id/COMPLETE"
+marker="\${TMPDIR:-/tmp}/COMPLETE"
+date -u +%Y-%m-%dT%H:%M:%SZ > "$marker"
+s3 cp --only-show-errors "$marker" "$base/$backup_id/COMPLETE"
 echo "backup $backup_id complete"
 
 cutoff=$(date -u -d "-$RETENTION_DAYS days" +%Y%m%dT%H%M%SZ)

@@ -1,6 +1,5 @@
 import { Size } from 'cdk8s';
-import { ContainerResources, Cpu } from 'cdk8s-plus-28';
-import { k8s } from 'cdk8s-plus-28';
+import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { fail } from './validation';
 

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { secretGeneratorScript } from './scripts';
 import { fixedResources } from '../core/resources';
 import { checkDnsLabel, checkInteger } from '../core/validation';
-import { secretGeneratorScript } from './scripts';
 
 /**
  * Where a password comes from. Either way the password never appears in a synthesized manifest:

@@ -1,11 +1,11 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { AlertOverride, AlertRule, mergeAlerts, promDuration } from './alerts';
+import { DashboardPanel, DashboardSpec, renderDashboard } from './dashboard';
 import { checkRule } from '../core/validation';
 import { GrafanaDashboard } from '../imports/grafana.integreatly.org';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitor } from '../imports/monitoring.coreos.com';
-import { AlertOverride, AlertRule, mergeAlerts, promDuration } from './alerts';
-import { DashboardPanel, DashboardSpec, renderDashboard } from './dashboard';
 
 /** How the Grafana dashboard is delivered. */
 export enum DashboardDelivery {

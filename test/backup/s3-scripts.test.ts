@@ -25,6 +25,7 @@ describe('S3 backup scripts (real bash, fake aws CLI backed by a folder)', () =>
       S3_PREFIX: 'redis/cache',
       S3_ENDPOINT: 'http://minio:9000',
       S3_FORCE_PATH_STYLE: 'true',
+      TMPDIR: dir,
     };
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,8 +4,7 @@ import { checkCron, resolveS3 } from '../../src/backup/backup';
 import { ImagePullPolicy, resolveImage } from '../../src/core/images';
 import { renderResources, resolveResources, sizeQuantity } from '../../src/core/resources';
 import { checkDnsLabel, checkInteger, ValidationError } from '../../src/core/validation';
-import { mergeAlerts, promDuration } from '../../src/monitoring/alerts';
-import { AlertSeverity } from '../../src/monitoring/alerts';
+import { mergeAlerts, promDuration, AlertSeverity } from '../../src/monitoring/alerts';
 
 const chart = Testing.chart();
 const defaults = { cpuRequest: Cpu.millis(250), cpuLimit: Cpu.units(1), memoryRequest: Size.gibibytes(1), memoryLimit: Size.gibibytes(1) };

@@ -35,8 +35,12 @@ async function runGenerator(getStatus: number, postStatus: number) {
     const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile('sh', ['-c', secretGeneratorScript()], {
         env: {
-          PATH: process.env.PATH, SA_DIR: sa, API_SERVER: `http://127.0.0.1:${port}`,
-          SECRET_NAME: 'cache-auth', PASSWORD_LENGTH: '32', SECRET_LABELS_JSON: '{"app.kubernetes.io/name":"redis"}',
+          PATH: process.env.PATH,
+          SA_DIR: sa,
+          API_SERVER: `http://127.0.0.1:${port}`,
+          SECRET_NAME: 'cache-auth',
+          PASSWORD_LENGTH: '32',
+          SECRET_LABELS_JSON: '{"app.kubernetes.io/name":"redis"}',
         },
       }, (err, stdout, stderr) => resolve({ code: err ? (err as any).code ?? 1 : 0, stdout, stderr }));
     });

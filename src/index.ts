@@ -1,0 +1,18 @@
+// Shared building blocks
+export { ImagePullPolicy, ImageProps, ImageRegistryProps } from './core/images';
+export {
+  AntiAffinityMode, AntiAffinityProps, NodeAffinityRule, NodeOperator, SchedulingProps, SpreadMode, TaintEffect,
+  TolerationProps, TopologyKey, ZoneSpreadProps,
+} from './scheduling/scheduling';
+export { StorageProps, VolumeRetention } from './storage/storage';
+export { Credentials, GeneratedCredentialsOptions } from './credentials/credentials';
+export { NetworkPeer, NetworkPolicyProps } from './availability/network-policy';
+export { AlertOverride, AlertRule, AlertSeverity } from './monitoring/alerts';
+export { DashboardPanel, DashboardQuery, PanelKind } from './monitoring/dashboard';
+export { DashboardDelivery, MonitoringProps } from './monitoring/monitoring';
+export { BackupProps, RestoreProps, S3Target } from './backup/backup';
+
+// Middleware
+export {
+  EvictionPolicy, RedisCluster, RedisClusterProps, RedisMode, RedisPersistence, RedisVersion,
+} from './redis/redis-cluster';

@@ -39,9 +39,9 @@ export enum RedisMode {
 /** A Redis version and the image tag that provides it. */
 export class RedisVersion {
   /** Redis 7.2 (the default). */
-  public static readonly V7_2 = new RedisVersion('7.2', '7.2.11');
+  public static readonly V7_2 = new RedisVersion('7.2', '7.2.12');
   /** Redis 6.2. */
-  public static readonly V6_2 = new RedisVersion('6.2', '6.2.20');
+  public static readonly V6_2 = new RedisVersion('6.2', '6.2.21');
   /**
    * A specific image tag of the official image, e.g. `7.2.10`. Only 6.2.x and 7.x tags are accepted.
    * @param tag image tag (`<major>.<minor>.<patch>`, optionally with a suffix like `-bookworm`)
@@ -398,8 +398,12 @@ export class RedisCluster extends Construct {
     const configData: Record<string, string> = { 'redis.conf': redisConf };
     if (mode === RedisMode.SENTINEL) {
       configData['sentinel.conf'] = renderSentinelConfTemplate({
-        masterName, quorum: Math.floor(sentinels / 2) + 1, downAfterMs: SENTINEL_DOWN_AFTER_MS, failoverTimeoutMs: SENTINEL_FAILOVER_TIMEOUT_MS,
-        parallelSyncs: 1, port: SENTINEL_PORT,
+        masterName,
+        quorum: Math.floor(sentinels / 2) + 1,
+        downAfterMs: SENTINEL_DOWN_AFTER_MS,
+        failoverTimeoutMs: SENTINEL_FAILOVER_TIMEOUT_MS,
+        parallelSyncs: 1,
+        port: SENTINEL_PORT,
       });
     }
     this.configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: { name: `${name}-config`, labels: labels('redis') }, data: configData });
@@ -600,7 +604,11 @@ export class RedisCluster extends Construct {
       ];
       this.statefulSets.push(statefulSet('Data', name, pods, undefined, sentinelEnv, true));
       this.statefulSets.push(this.sentinelStatefulSet(shared, {
-        count: sentinels, selector: selectorLabels(id7, 'sentinel'), headless: sentinelHeadless, sentinelEnv, redisHosts: hosts,
+        count: sentinels,
+        selector: selectorLabels(id7, 'sentinel'),
+        headless: sentinelHeadless,
+        sentinelEnv,
+        redisHosts: hosts,
         scheduling: props.sentinelScheduling,
       }));
       this.service = this.clientService(`${name}-sentinel`, labels('sentinel'), selectorLabels(id7, 'sentinel'), SENTINEL_PORT, 'sentinel');
@@ -747,7 +755,11 @@ export class RedisCluster extends Construct {
   }
 
   private sentinelStatefulSet(s: Shared, o: {
-    count: number; selector: Record<string, string>; headless: string; sentinelEnv: k8s.EnvVar[]; redisHosts: string[];
+    count: number;
+    selector: Record<string, string>;
+    headless: string;
+    sentinelEnv: k8s.EnvVar[];
+    redisHosts: string[];
     scheduling?: SchedulingProps;
   }): ApiObject {
     const { name, imagePullSecrets, hardened, auth, configHash } = s;
@@ -763,8 +775,8 @@ export class RedisCluster extends Construct {
       },
     });
     const scheduling = renderScheduling(this, 'sentinelScheduling', o.scheduling, selector);
-    const probe = (kind: string, o: Partial<k8s.Probe>): k8s.Probe => ({
-      exec: { command: ['bash', '/scripts/sentinel-probe.sh', kind] }, timeoutSeconds: 5, ...o,
+    const probe = (kind: string, timing: Partial<k8s.Probe>): k8s.Probe => ({
+      exec: { command: ['bash', '/scripts/sentinel-probe.sh', kind] }, timeoutSeconds: 5, ...timing,
     });
     return new k8s.KubeStatefulSet(this, 'Sentinels', {
       metadata: { name: `${name}-sentinel`, labels },

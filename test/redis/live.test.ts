@@ -45,7 +45,9 @@ const field = (text: string, key: string) => (text.split('\n').find((l) => l.sta
 
 function runScript(script: string, env: Record<string, string>, timeoutMs = 120_000) {
   return spawnSync('bash', ['--norc', '--noprofile', '-c', script], {
-    env: { PATH: process.env.PATH, REDISCLI_AUTH: PASSWORD, ...env }, encoding: 'utf8', timeout: timeoutMs,
+    env: { PATH: process.env.PATH, REDISCLI_AUTH: PASSWORD, ...env },
+    encoding: 'utf8',
+    timeout: timeoutMs,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -54,10 +56,21 @@ interface Node { name: string; port: number; dir: string; proc?: ChildProcess }
 
 function clusterConfig(node: Node, mode: 'cluster' | 'sentinel' = 'cluster'): RedisServerConfig {
   return {
-    mode, version: '7.2', port: node.port, dataDir: join(node.dir, 'data'), runtimeConfPath: join(node.dir, 'run', 'runtime.conf'),
-    maxmemoryBytes: 64 * 1024 * 1024, maxmemoryPolicy: 'noeviction', appendOnly: true, appendFsync: 'everysec',
-    rdbSavePoints: [{ seconds: 3600, changes: 1 }], timeoutSeconds: 0, tcpKeepaliveSeconds: 300,
-    clusterNodeTimeoutMs: 2000, clusterRequireFullCoverage: true, clusterAllowReadsWhenDown: false,
+    mode,
+    version: '7.2',
+    port: node.port,
+    dataDir: join(node.dir, 'data'),
+    runtimeConfPath: join(node.dir, 'run', 'runtime.conf'),
+    maxmemoryBytes: 64 * 1024 * 1024,
+    maxmemoryPolicy: 'noeviction',
+    appendOnly: true,
+    appendFsync: 'everysec',
+    rdbSavePoints: [{ seconds: 3600, changes: 1 }],
+    timeoutSeconds: 0,
+    tcpKeepaliveSeconds: 300,
+    clusterNodeTimeoutMs: 2000,
+    clusterRequireFullCoverage: true,
+    clusterAllowReadsWhenDown: false,
     overrides: { bind: '127.0.0.1' },
   };
 }
@@ -74,9 +87,16 @@ function start(node: Node, extraEnv: Record<string, string> = {}, mode = 'cluste
   const log = openSync(join(node.dir, 'redis.log'), 'a');
   node.proc = spawn('bash', ['--norc', '--noprofile', '-c', redisEntrypointScript()], {
     env: {
-      PATH: process.env.PATH, REDIS_MODE: mode, REDIS_PASSWORD: PASSWORD, REDIS_PORT: String(node.port),
-      REDIS_CONF: join(node.dir, 'redis.conf'), RUNTIME_CONF: join(node.dir, 'run', 'runtime.conf'), DATA_DIR: join(node.dir, 'data'),
-      ANNOUNCE_IP: '127.0.0.1', ANNOUNCE_HOSTNAME: 'localhost', ...extraEnv,
+      PATH: process.env.PATH,
+      REDIS_MODE: mode,
+      REDIS_PASSWORD: PASSWORD,
+      REDIS_PORT: String(node.port),
+      REDIS_CONF: join(node.dir, 'redis.conf'),
+      RUNTIME_CONF: join(node.dir, 'run', 'runtime.conf'),
+      DATA_DIR: join(node.dir, 'data'),
+      ANNOUNCE_IP: '127.0.0.1',
+      ANNOUNCE_HOSTNAME: 'localhost',
+      ...extraEnv,
     },
     stdio: ['ignore', log, log],
   });
@@ -245,8 +265,13 @@ describe('Sentinel mode with the generated scripts (real redis-server and sentin
   const sentinels = [0, 1, 2].map((i) => ({ name: `cache-sentinel-${i}`, port: nextPort++, dir: join(root, 's', `cache-sentinel-${i}`) } as Node));
   const sentinelHosts = sentinels.map((s) => `127.0.0.1:${s.port}`).join(' ');
   const env = (n: Node) => ({
-    SENTINEL_HOSTS: sentinelHosts, SENTINEL_MASTER_NAME: 'mymaster', INITIAL_MASTER_HOST: '127.0.0.1',
-    INITIAL_MASTER_PORT: String(data[0].port), SELF_HOST: '127.0.0.1', ANNOUNCE_HOSTNAME: '', REDIS_PORT: String(n.port),
+    SENTINEL_HOSTS: sentinelHosts,
+    SENTINEL_MASTER_NAME: 'mymaster',
+    INITIAL_MASTER_HOST: '127.0.0.1',
+    INITIAL_MASTER_PORT: String(data[0].port),
+    SELF_HOST: '127.0.0.1',
+    ANNOUNCE_HOSTNAME: '',
+    REDIS_PORT: String(n.port),
   });
   const sentinelCli = (s: Node, ...args: string[]) => spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(s.port), ...args],
     { encoding: 'utf8', env: { PATH: process.env.PATH } }).stdout.trim().split('\n');
@@ -259,10 +284,20 @@ describe('Sentinel mode with the generated scripts (real redis-server and sentin
     const log = openSync(join(s.dir, 'sentinel.log'), 'a');
     s.proc = spawn('bash', ['--norc', '--noprofile', '-c', sentinelEntrypointScript()], {
       env: {
-        PATH: process.env.PATH, SENTINEL_PORT: String(s.port), SENTINEL_CONF_TEMPLATE: join(s.dir, 'sentinel.tmpl'),
-        SENTINEL_CONF: join(s.dir, 'sentinel.conf'), SENTINEL_MASTER_NAME: 'mymaster', SENTINEL_QUORUM: '2', REDIS_PASSWORD: PASSWORD,
-        REDISCLI_AUTH: PASSWORD, INITIAL_MASTER_HOST: '127.0.0.1', INITIAL_MASTER_PORT: String(data[0].port), SENTINEL_HOSTS: sentinelHosts,
-        REDIS_HOSTS: addr(data), SENTINEL_DOWN_AFTER_MS: '2000', SENTINEL_FAILOVER_TIMEOUT_MS: '10000',
+        PATH: process.env.PATH,
+        SENTINEL_PORT: String(s.port),
+        SENTINEL_CONF_TEMPLATE: join(s.dir, 'sentinel.tmpl'),
+        SENTINEL_CONF: join(s.dir, 'sentinel.conf'),
+        SENTINEL_MASTER_NAME: 'mymaster',
+        SENTINEL_QUORUM: '2',
+        REDIS_PASSWORD: PASSWORD,
+        REDISCLI_AUTH: PASSWORD,
+        INITIAL_MASTER_HOST: '127.0.0.1',
+        INITIAL_MASTER_PORT: String(data[0].port),
+        SENTINEL_HOSTS: sentinelHosts,
+        REDIS_HOSTS: addr(data),
+        SENTINEL_DOWN_AFTER_MS: '2000',
+        SENTINEL_FAILOVER_TIMEOUT_MS: '10000',
       },
       stdio: ['ignore', log, log],
     });

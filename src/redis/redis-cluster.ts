@@ -225,7 +225,7 @@ export const REDIS_PORT = 6379;
 export const SENTINEL_PORT = 26379;
 export const EXPORTER_PORT = 9121;
 const EXPORTER_IMAGE = 'docker.io/oliver006/redis_exporter';
-const EXPORTER_TAG = 'v1.67.0';
+const EXPORTER_TAG = 'v1.88.0';
 const TOOLS_IMAGE = 'docker.io/curlimages/curl';
 const TOOLS_TAG = '8.11.1';
 const REDIS_IMAGE = 'docker.io/library/redis';
@@ -464,7 +464,6 @@ export class RedisCluster extends Construct {
         { name: 'REDIS_ADDR', value: `redis://127.0.0.1:${REDIS_PORT}` },
         secretEnv('REDIS_PASSWORD', auth),
         { name: 'REDIS_EXPORTER_WEB_LISTEN_ADDRESS', value: `:${EXPORTER_PORT}` },
-        ...(mode === RedisMode.CLUSTER ? [{ name: 'REDIS_EXPORTER_IS_CLUSTER', value: 'false' }] : []),
       ],
       ports: [{ name: 'metrics', containerPort: EXPORTER_PORT, protocol: 'TCP' }],
       resources: fixedResources(25, 200, 32, 128),

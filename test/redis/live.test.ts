@@ -260,6 +260,25 @@ describe('Redis Cluster formed by the generated scripts (real redis-server on lo
   });
 });
 
+describe('Formation refuses slots that do not match its plan (e.g. a backup of another shard count)', () => {
+  const nodes = [0, 1, 2].map((i) => newNode('c', `odd-leader-${i}`));
+
+  test('a leader holding slots outside its planned range stops the formation with a clear message', async () => {
+    await startAll(nodes);
+    // Leader 0 plans 0-5460; slot 16000 belongs to leader 2's range.
+    expect(cli(nodes[0].port, 'cluster', 'addslots', '16000')).toBe('OK');
+    const r = runScript(clusterFormationScript(), { LEADERS: addr(nodes), FOLLOWERS: '', WAIT_TIMEOUT_SECONDS: '20' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('holds slots 16000 outside its planned range 0-5460');
+    // Nothing was changed: the nodes never met.
+    expect(field(cli(nodes[1].port, 'cluster', 'info'), 'cluster_known_nodes')).toBe('1');
+  });
+
+  afterAll(async () => {
+    await Promise.all(nodes.map((n) => stop(n)));
+  });
+});
+
 describe('Sentinel mode with the generated scripts (real redis-server and sentinels on loopback)', () => {
   const data = [0, 1, 2].map((i) => newNode('s', `cache-${i}`, 'sentinel'));
   const sentinels = [0, 1, 2].map((i) => ({ name: `cache-sentinel-${i}`, port: nextPort++, dir: join(root, 's', `cache-sentinel-${i}`) } as Node));

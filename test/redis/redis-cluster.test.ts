@@ -1,3 +1,5 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { Chart, Cron, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
@@ -207,6 +209,17 @@ describe('RedisCluster, cluster mode (defaults)', () => {
       expect(r.expr).toContain('job="cache-metrics",namespace="shop"');
     }
     expectKnownMetrics(rules.map((r: any) => r.expr), loadMetricList('redis_exporter'), ['up']);
+  });
+
+  test('every built-in alert, in every mode, has its runbook section', () => {
+    const runbooks = readFileSync(join(__dirname, '..', '..', 'docs', 'runbooks.md'), 'utf8');
+    for (const mode of [RedisMode.CLUSTER, RedisMode.SENTINEL, RedisMode.STANDALONE]) {
+      const rule = find(synth({ mode }).objs, 'PrometheusRule', 'cache');
+      for (const r of rule.spec.groups[0].rules) {
+        expect(runbooks).toContain(`\n### ${r.alert}\n`);
+        expect(r.annotations.runbook_url).toMatch(new RegExp(`/docs/runbooks\\.md#${r.alert.toLowerCase()}$`));
+      }
+    }
   });
 
   test('dashboard queries parse with promtool and use real exporter metrics', () => {

@@ -33,6 +33,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv-formats@^3.0.1',
     'yaml@^2.6.0',
     'kubernetes-models@^4.5.1',
+    'fast-check@^4.10.2',
   ],
 
   jestOptions: {

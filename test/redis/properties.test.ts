@@ -23,7 +23,10 @@ const propsArb: fc.Arbitrary<RedisClusterProps> = fc.record({
   replicasPerMaster: optional(fc.integer({ min: -1, max: 7 })),
   sentinels: optional(fc.integer({ min: 0, max: 11 })),
   resources: optional(fc.record({
-    cpu: optional(fc.record({ request: optional(fc.integer({ min: 1, max: 4000 }).map(Cpu.millis)), limit: optional(fc.integer({ min: 1, max: 4000 }).map(Cpu.millis)) })),
+    cpu: optional(fc.record({
+      request: optional(fc.integer({ min: 1, max: 4000 }).map(Cpu.millis)),
+      limit: optional(fc.integer({ min: 1, max: 4000 }).map(Cpu.millis)),
+    })),
     memory: optional(fc.record({
       request: optional(fc.integer({ min: 1, max: 8192 }).map((m) => Size.mebibytes(m))),
       limit: optional(fc.integer({ min: 1, max: 8192 }).map((m) => Size.mebibytes(m))),

@@ -18,6 +18,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.4.2',
   jsiiVersion: '~6.0.0',
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // RedisShake configuration files are written with a real TOML library (bundled: jsii needs no types from it).
+  bundledDeps: ['smol-toml@^1.9.1'],
   devDeps: [
     // jsii 6 compiles with TypeScript 6; TypeScript 7 (native) breaks ts-node.
     'typescript@~6.0.0',

@@ -16,3 +16,7 @@ export { BackupProps, RestoreProps, S3Target } from './backup/backup';
 export {
   EvictionPolicy, RedisCluster, RedisClusterProps, RedisMode, RedisPersistence, RedisVersion,
 } from './redis/redis-cluster';
+export {
+  CrossClusterRedisShake, CrossClusterRedisShakeProps, DisasterRecoveryState, ExternalRedisProps, RedisClusterEndpointOptions,
+  RedisShakeEndpoint, RedisShakeGroup, RedisShakeVersion,
+} from './redis-shake/cross-cluster-redis-shake';

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { secretGeneratorScript } from './scripts';
 import { fixedResources } from '../core/resources';
-import { checkDnsLabel, checkInteger } from '../core/validation';
+import { checkDnsLabel, checkInteger, fail } from '../core/validation';
 
 /**
  * Where a password comes from. Either way the password never appears in a synthesized manifest:
@@ -146,6 +146,17 @@ function createSecretGenerator(scope: IConstruct, secretName: string, length: nu
 }
 
 /** An env var that reads a Secret key. */
+/**
+ * The reference of credentials that must already exist (no generator can run there, e.g. in another cluster).
+ */
+export function existingSecretRef(scope: IConstruct, prop: string, credentials: Credentials): SecretKeyRef {
+  if (credentials._generated || !credentials._secretName) {
+    fail(scope, prop, 'Credentials.generate()', 'must be Credentials.fromSecret(name, key): the Secret has to exist where it is read');
+  }
+  checkDnsLabel(scope, `${prop}.secretName`, credentials._secretName, 253);
+  return { secretName: credentials._secretName, key: credentials._key };
+}
+
 export function secretEnv(name: string, ref: SecretKeyRef): k8s.EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } };
 }

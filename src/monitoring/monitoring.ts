@@ -104,6 +104,10 @@ export interface MonitoringOptions {
   readonly dashboard: DashboardSpec;
   /** Relabelings that copy pod labels (e.g. role) onto the series. */
   readonly podTargetLabels?: string[];
+  /** HTTP path of the scrape (e.g. `/probe` for a probing exporter). @default /metrics */
+  readonly metricsPath?: string;
+  /** Query parameters of the scrape (e.g. module and target of a probing exporter). */
+  readonly metricsParams?: Record<string, string[]>;
 }
 
 export const DEFAULT_RUNBOOK_BASE = 'https://github.com/cdk8s-middleware/cdk8s-middleware/blob/main/docs/runbooks.md';
@@ -125,6 +129,8 @@ export function createMonitoring(scope: Construct, props: MonitoringProps | unde
       podTargetLabels: o.podTargetLabels,
       endpoints: [{
         port: o.metricsPortName,
+        path: o.metricsPath,
+        params: o.metricsParams,
         interval: promDuration(interval),
         // A scrape must finish before the next one starts.
         scrapeTimeout: promDuration(Duration.seconds(Math.min(10, intervalSeconds))),

@@ -267,6 +267,14 @@ export class RedisCluster extends Construct {
   public readonly passwordSecretKey: string;
   /** Sentinel mode: the master name clients ask the sentinels for. */
   public readonly sentinelMasterName?: string;
+  /** Number of shards (masters): N in cluster mode, 1 otherwise. */
+  public readonly masters: number;
+  /** Redis major.minor version, e.g. `7.2`. */
+  public readonly versionMajorMinor: string;
+  /** Pods created as the master of each shard, in shard order (`<name>-leader-<i>`, or `<name>-0`). */
+  public readonly leaderPodNames: string[];
+  /** Labels that select every Redis data pod of this instance (for NetworkPolicies and Services of your own). */
+  public readonly podSelectorLabels: { [key: string]: string };
   /** redis.conf ConfigMap. */
   public readonly configMap: ApiObject;
   /** Scripts ConfigMap (entrypoint, probes, cluster formation, backup). */
@@ -328,6 +336,10 @@ export class RedisCluster extends Construct {
     const labels = (component: string) => componentLabels(id7, component);
     const dataSelector = selectorLabels(id7, 'redis');
     const memberSelector = selectorLabels(id7);
+    this.masters = masters;
+    this.versionMajorMinor = version.majorMinor;
+    this.podSelectorLabels = { ...dataSelector };
+    this.leaderPodNames = mode === RedisMode.CLUSTER ? [...Array(masters).keys()].map((i) => `${name}-leader-${i}`) : [`${name}-0`];
 
     // Resources and memory.
     const resources = resolveResources(this, 'resources', props.resources, {

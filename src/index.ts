@@ -18,5 +18,5 @@ export {
 } from './redis/redis-cluster';
 export {
   CrossClusterRedisShake, CrossClusterRedisShakeProps, DisasterRecoveryState, ExternalRedisProps, RedisClusterEndpointOptions,
-  RedisShakeEndpoint, RedisShakeGroup, RedisShakeVersion,
+  RedisShakeEndpoint, RedisShakeGroup, RedisShakeVersion, ShardExposure,
 } from './redis-shake/cross-cluster-redis-shake';

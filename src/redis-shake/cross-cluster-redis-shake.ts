@@ -55,13 +55,33 @@ export class RedisShakeVersion {
   ) {}
 }
 
+/** How each shard of a RedisCluster is exposed to the other Kubernetes cluster. */
+export enum ShardExposure {
+  /** A NodePort Service per shard, reached at `reachableHost:nodePortBase + i`. */
+  NODE_PORT = 'NodePort',
+  /** A LoadBalancer Service per shard, reached at the addresses you give in `shardAddresses`. */
+  LOAD_BALANCER = 'LoadBalancer',
+}
+
 /** How a RedisCluster of this library takes part in cross-cluster sync. */
 export interface RedisClusterEndpointOptions {
   /**
-   * Host name or IP at which the *other* Kubernetes cluster reaches this cluster's NodePorts (a node address,
-   * or a load balancer in front of the nodes).
+   * Service type of the per-shard Services.
+   * @default ShardExposure.NODE_PORT
    */
-  readonly reachableHost: string;
+  readonly exposure?: ShardExposure;
+  /**
+   * NodePort exposure: host name or IP at which the *other* Kubernetes cluster reaches this cluster's NodePorts
+   * (a node address, or a load balancer in front of the nodes).
+   * @default none; required with ShardExposure.NODE_PORT
+   */
+  readonly reachableHost?: string;
+  /**
+   * LoadBalancer exposure: the address (`host:port`) of each shard's load balancer as the other cluster reaches
+   * it, one per master in shard order (reserve static IPs or DNS names for them).
+   * @default none; required with ShardExposure.LOAD_BALANCER
+   */
+  readonly shardAddresses?: string[];
   /**
    * NodePort of the first shard's Service; shard i gets `nodePortBase + i`.
    * @default 31379
@@ -245,9 +265,9 @@ export class CrossClusterRedisShake extends Construct {
   public readonly syncGroup: RedisShakeGroup;
   /** The recovery group (in the source's chart). */
   public readonly recoveryGroup: RedisShakeGroup;
-  /** Per-shard NodePort Services of the source (in the source's chart). */
+  /** Per-shard Services of the source (in the source's chart). */
   public readonly sourceShardServices: ApiObject[];
-  /** Per-shard NodePort Services of the target (in the target's chart). */
+  /** Per-shard Services of the target (in the target's chart). */
   public readonly targetShardServices: ApiObject[];
 
   constructor(scope: Construct, id: string, props: CrossClusterRedisShakeProps) {
@@ -309,10 +329,23 @@ export class CrossClusterRedisShake extends Construct {
       const redis = endpoint._redis;
       const o = endpoint._options!;
       const chart = Chart.of(redis);
+      const exposure = o.exposure ?? ShardExposure.NODE_PORT;
       const base = o.nodePortBase ?? 31379;
-      checkInteger(this, `${prop}.nodePortBase`, base, 30000, 32767 - (redis.masters - 1));
-      checkRule(this, /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(o.reachableHost ?? ''), `${prop}.reachableHost`, o.reachableHost,
-        'must be a host name or IP address of the cluster, reachable from the other cluster');
+      let peerAddresses: string[];
+      if (exposure === ShardExposure.NODE_PORT) {
+        checkInteger(this, `${prop}.nodePortBase`, base, 30000, 32767 - (redis.masters - 1));
+        checkRule(this, /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(o.reachableHost ?? ''), `${prop}.reachableHost`, o.reachableHost,
+          'must be a host name or IP address of the cluster, reachable from the other cluster');
+        checkRule(this, o.shardAddresses === undefined, `${prop}.shardAddresses`, o.shardAddresses, 'is only used with ShardExposure.LOAD_BALANCER');
+        peerAddresses = [...Array(redis.masters).keys()].map((i) => `${o.reachableHost}:${base + i}`);
+      } else {
+        checkRule(this, (o.shardAddresses ?? []).length === redis.masters, `${prop}.shardAddresses`, o.shardAddresses ?? [],
+          `must hold one host:port per shard (${redis.masters}) with ShardExposure.LOAD_BALANCER`);
+        o.shardAddresses!.forEach((a, i) => checkRule(this, isHostPort(a), `${prop}.shardAddresses[${i}]`, a, 'must be host:port'));
+        checkRule(this, o.nodePortBase === undefined && o.reachableHost === undefined, `${prop}.exposure`, exposure,
+          'takes shardAddresses; nodePortBase and reachableHost are for ShardExposure.NODE_PORT');
+        peerAddresses = [...o.shardAddresses!];
+      }
       checkRule(this, (o.peerCidrs ?? []).length > 0, `${prop}.peerCidrs`, o.peerCidrs ?? [],
         'must list the CIDRs the other cluster connects from (they are admitted to the Redis port)');
       (o.peerCidrs ?? []).forEach((cidr, i) => checkRule(this, isCidr(cidr), `${prop}.peerCidrs[${i}]`, cidr, 'must be an IPv4 or IPv6 CIDR such as 10.20.0.0/16'));
@@ -326,7 +359,7 @@ export class CrossClusterRedisShake extends Construct {
         name: redis.name,
         namespace: chart.namespace,
         shards: redis.masters,
-        peerAddresses: [...Array(redis.masters).keys()].map((i) => `${o.reachableHost}:${base + i}`),
+        peerAddresses,
         local,
         password: own,
         passwordInPeer: peer,
@@ -357,12 +390,13 @@ export class CrossClusterRedisShake extends Construct {
     };
   }
 
-  /** NodePort Services `<redis>-leader-svc-<i>` and the NetworkPolicy that admits the peer cluster. */
+  /** Per-shard Services `<redis>-leader-svc-<i>` (NodePort or LoadBalancer) and the NetworkPolicy that admits the peer cluster. */
   private shardServices(side: Side, peerName: string): ApiObject[] {
     const redis = side.redis;
     if (!redis) return [];
     const o = side.options!;
     const base = o.nodePortBase ?? 31379;
+    const nodePort = (o.exposure ?? ShardExposure.NODE_PORT) === ShardExposure.NODE_PORT;
     const scope = new Construct(side.chart, `${this.node.id}-${redis.name}-shards`);
     const labels = componentLabels({ name: 'redis', instance: redis.name, version: redis.versionMajorMinor, partOf: redis.name }, 'cross-cluster');
     const services = redis.leaderPodNames.map((pod, i) => new k8s.KubeService(scope, `Shard${i}`, {
@@ -372,11 +406,12 @@ export class CrossClusterRedisShake extends Construct {
         annotations: { 'cdk8s-middleware.dev/peer': peerName },
       },
       spec: {
-        type: 'NodePort',
+        type: nodePort ? 'NodePort' : 'LoadBalancer',
+        loadBalancerSourceRanges: nodePort ? undefined : [...o.peerCidrs],
         // The pod name pins the shard: after a failover inside this cluster the pod still holds the same shard,
         // as master or as replica, and RedisShake can sync from either.
         selector: { ...redis.podSelectorLabels, 'statefulset.kubernetes.io/pod-name': pod },
-        ports: [{ name: 'redis', port: REDIS_PORT, targetPort: k8s.IntOrString.fromString('redis'), nodePort: base + i }],
+        ports: [{ name: 'redis', port: REDIS_PORT, targetPort: k8s.IntOrString.fromString('redis'), nodePort: nodePort ? base + i : undefined }],
       },
     }));
     createNetworkPolicy(scope, 'PeerAccess', { allowedClients: o.peerCidrs.map((c) => NetworkPeer.ipBlock(c)), monitoringPeers: [] }, {

@@ -6,7 +6,7 @@ import { App, Chart, Size, Testing } from 'cdk8s';
 import { drApp } from '../../examples/redis-dr/main';
 import {
   Credentials, CrossClusterRedisShake, CrossClusterRedisShakeProps, DisasterRecoveryState, RedisCluster, RedisMode, RedisShakeEndpoint,
-  RedisShakeVersion,
+  RedisShakeVersion, ShardExposure,
 } from '../../src';
 import { v3RenderScript } from '../../src/redis-shake/config';
 import { shakeMetricNames } from '../../src/redis-shake/monitoring';
@@ -260,6 +260,27 @@ describe('other topologies', () => {
     expect(parse(find(objsA, 'ConfigMap', 'dr-recovery-0').data['shake.toml']).sync_reader.address).toBe('b.example:31379');
   });
 
+  test('LoadBalancer exposure: one LoadBalancer per shard, source ranges from peerCidrs, addresses as given', () => {
+    const app = Testing.app();
+    const { a, b } = charts(app);
+    new CrossClusterRedisShake(app, 'dr', {
+      source: RedisShakeEndpoint.fromRedisCluster(a.redis, {
+        exposure: ShardExposure.LOAD_BALANCER,
+        shardAddresses: ['redis-a-0.dr.example:6379', 'redis-a-1.dr.example:6379', 'redis-a-2.dr.example:6379'],
+        peerCidrs: ['10.2.0.0/16'],
+      }),
+      target: RedisShakeEndpoint.fromRedisCluster(b.redis, { reachableHost: 'b.example', peerCidrs: ['10.1.0.0/16'] }),
+    });
+    const objsA = Testing.synth(a.chart) as any[];
+    const objsB = Testing.synth(b.chart) as any[];
+    expectValidManifests(objsA);
+    const svc = find(objsA, 'Service', 'redis-a-leader-svc-2');
+    expect(svc.spec.type).toBe('LoadBalancer');
+    expect(svc.spec.loadBalancerSourceRanges).toEqual(['10.2.0.0/16']);
+    expect(svc.spec.ports).toEqual([{ name: 'redis', port: 6379, targetPort: 'redis' }]);
+    expect(parse(find(objsB, 'ConfigMap', 'dr-sync-2').data['shake.toml']).sync_reader.address).toBe('redis-a-2.dr.example:6379');
+  });
+
   test('external endpoints: standalone writer, shard addresses as given, Secrets by reference', () => {
     const app = Testing.app();
     const a = new Chart(app, 'a', { namespace: 'x' });
@@ -318,6 +339,11 @@ describe('CrossClusterRedisShake validation', () => {
       /invalid target.peerCidrs\[0\] = "10.0.0.0\/33": must be an IPv4 or IPv6 CIDR/],
     ['bad reachable host', (c) => ({ target: RedisShakeEndpoint.fromRedisCluster(c.b.redis, { reachableHost: 'http://b', peerCidrs: ['10.0.0.0/8'] }) }),
       /invalid target.reachableHost = "http:\/\/b": must be a host name or IP address/],
+    ['LoadBalancer without one address per shard', (c) => ({
+      source: RedisShakeEndpoint.fromRedisCluster(c.a.redis, { exposure: ShardExposure.LOAD_BALANCER, shardAddresses: ['a:6379'], peerCidrs: ['10.0.0.0/8'] }),
+    }), /invalid source.shardAddresses = \["a:6379"\]: must hold one host:port per shard \(3\) with ShardExposure.LOAD_BALANCER/],
+    ['NodePort without a reachable host', (c) => ({ source: RedisShakeEndpoint.fromRedisCluster(c.a.redis, { peerCidrs: ['10.0.0.0/8'] }) }),
+      /invalid source.reachableHost = undefined: must be a host name or IP address/],
     ['name too long', () => ({ name: 'x'.repeat(31) }), /invalid name = "x{31}": must be a DNS-1123 label of at most 30 characters/],
     ['generated password for an external Redis', (c) => ({
       target: RedisShakeEndpoint.external({ chart: c.b.chart, name: 'ext', shardAddresses: ['h:1'], address: 'h:1', password: Credentials.generate() }),

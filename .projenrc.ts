@@ -72,4 +72,11 @@ const synth = project.addTask('synth', {
 });
 synth.exec('bash scripts/synth-examples.sh');
 
+// Synthesis benchmark of the compiled library (reports; never fails on a slow machine).
+const bench = project.addTask('bench', {
+  description: 'Synthesize platforms of 1, 10 and 100 mixed clusters and report time, memory and size',
+});
+bench.spawn(project.compileTask);
+bench.exec('node scripts/bench.js');
+
 project.synth();

@@ -165,7 +165,8 @@ export function createMonitoring(scope: Construct, props: MonitoringProps | unde
     ? { ...o.dashboard, rows: [...o.dashboard.rows, { title: 'Custom', panels: props.extraPanels }] }
     : o.dashboard;
   const dashboardJson = renderDashboard(spec);
-  const json = JSON.stringify(dashboardJson, undefined, 2);
+  // Compact: Grafana does not need the indentation, and it would double the size of every manifest.
+  const json = JSON.stringify(dashboardJson);
   let dashboard: ApiObject | undefined;
   switch (props?.dashboard ?? DashboardDelivery.CONFIG_MAP) {
     case DashboardDelivery.CONFIG_MAP:

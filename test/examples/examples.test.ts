@@ -1,7 +1,7 @@
 /** Every example app synthesizes, passes the harness, and matches its reviewed snapshot. */
 import { Testing } from 'cdk8s';
 import { ShopCacheChart } from '../../examples/redis-cluster/main';
-import { checkRulesWithPromtool, expectValidManifests } from '../harness';
+import { checkRulesWithPromtool, expectProductionPolicy, expectValidManifests } from '../harness';
 
 describe('examples/redis-cluster', () => {
   const app = Testing.app();
@@ -10,6 +10,7 @@ describe('examples/redis-cluster', () => {
 
   test('every object passes the Kubernetes and CRD schemas', () => {
     expectValidManifests(objs);
+    expectProductionPolicy(objs);
     expect(objs.every((o) => o.metadata.namespace === 'shop')).toBe(true);
   });
 

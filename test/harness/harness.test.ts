@@ -1,5 +1,6 @@
 /** The harness must catch what it claims to catch: each check is shown failing on a broken input. */
 import {
+  expectProductionPolicy, parseQuantity,
   checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, expectValidManifests, metricNamesInExpr, shellcheckScript,
   substituteGrafanaVariables,
 } from '.';
@@ -96,5 +97,55 @@ describe('shellcheck', () => {
   test('a clean script passes and an unquoted expansion fails', () => {
     shellcheckScript('#!/bin/bash\nset -eu\necho "$1"\n', 'ok');
     expect(() => shellcheckScript('#!/bin/bash\nrm -rf $dir/*\n', 'bad')).toThrow(/shellcheck failed on bad[\s\S]*SC2115|SC2086/);
+  });
+});
+
+describe('production policy', () => {
+  const ok = () => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'app' },
+    spec: {
+      selector: { matchLabels: { a: 'b' } },
+      template: {
+        metadata: { labels: { a: 'b' } },
+        spec: {
+          securityContext: { runAsNonRoot: true },
+          containers: [{
+            name: 'app',
+            image: 'repo/app:1.2.3',
+            resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } },
+            livenessProbe: { tcpSocket: { port: 80 } },
+            readinessProbe: { tcpSocket: { port: 80 } },
+            securityContext: { allowPrivilegeEscalation: false },
+            env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }, { name: 'SECRET_NAME', value: 's' }],
+          }],
+        },
+      },
+    },
+  });
+  test('quantities', () => {
+    expect(parseQuantity('250m')).toBe(0.25);
+    expect(parseQuantity('2Gi')).toBe(2 * 2 ** 30);
+    expect(parseQuantity('1')).toBe(1);
+  });
+  test('a compliant workload passes; each violation is named', () => {
+    expectProductionPolicy([ok()]);
+    const cases: [(c: any, pod: any) => void, RegExp][] = [
+      [(c) => { c.image = 'repo/app:latest'; }, /not pinned/],
+      [(c) => { c.image = 'repo/app'; }, /not pinned/],
+      [(c) => { c.resources.requests.memory = '256Mi'; }, /memory request 256Mi > limit 128Mi/],
+      [(c) => { c.resources.requests.cpu = '2'; }, /cpu request 2 > limit 1/],
+      [(c) => { delete c.resources.limits.memory; }, /no memory limit/],
+      [(c) => { delete c.readinessProbe; }, /without liveness and readiness probes/],
+      [(c) => { c.securityContext = {}; }, /allowPrivilegeEscalation is not false/],
+      [(_c, pod) => { pod.securityContext = {}; }, /may run as root/],
+      [(c) => { c.env.push({ name: 'REDIS_PASSWORD', value: 'hunter2' }); }, /env REDIS_PASSWORD has a literal value/],
+    ];
+    for (const [mutate, message] of cases) {
+      const o: any = ok();
+      mutate(o.spec.template.spec.containers[0], o.spec.template.spec);
+      expect(() => expectProductionPolicy([o])).toThrow(message);
+    }
   });
 });

@@ -11,7 +11,7 @@ import {
 import { v3RenderScript } from '../../src/redis-shake/config';
 import { shakeMetricNames } from '../../src/redis-shake/monitoring';
 import {
-  checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, expectValidManifests, loadMetricList, shellcheckScript,
+  checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, expectProductionPolicy, expectValidManifests, loadMetricList, shellcheckScript,
 } from '../harness';
 
 // smol-toml's typings describe only its ES module; the CommonJS build is what jest loads.
@@ -39,6 +39,8 @@ describe('examples/redis-dr: two clusters, every disaster-recovery state', () =>
   test.each(states)('%s: both charts pass the Kubernetes and CRD schemas', (state) => {
     expectValidManifests(synths[state].a);
     expectValidManifests(synths[state].b);
+    expectProductionPolicy(synths[state].a);
+    expectProductionPolicy(synths[state].b);
   });
 
   test('each state runs the right group, and the two directions never run at once', () => {
@@ -194,6 +196,7 @@ describe('RedisShake v3 (the reference sync.toml)', () => {
     const { a, b } = v3();
     expectValidManifests(a);
     expectValidManifests(b);
+    expectProductionPolicy([...a, ...b]);
     const cm = find(b, 'ConfigMap', 'dr-sync-1');
     const toml = parse(cm.data['sync.toml']);
     expect(Object.keys(toml)).toEqual(['type', 'source', 'target', 'advanced']);

@@ -8,7 +8,7 @@ import {
   Credentials, CrossClusterRedisShake, DisasterRecoveryState, RedisCluster, RedisMode, RedisShakeEndpoint, RedisShakeVersion, ShardExposure,
 } from '../../src';
 import { ValidationError } from '../../src/core/validation';
-import { expectValidManifests } from '../harness';
+import { expectProductionPolicy, expectValidManifests } from '../harness';
 
 const cidrs = fc.oneof(
   { weight: 5, arbitrary: fc.constantFrom(['10.0.0.0/8'], ['fd00::/8', '192.168.0.0/16'], ['10.1.0.0/16']) },
@@ -62,6 +62,7 @@ test('random cross-cluster setups: a clear ValidationError or valid manifests wi
         return;
       }
       objs.forEach(expectValidManifests);
+      objs.forEach(expectProductionPolicy);
       const running = objs.flat().filter((o) => o.kind === 'Deployment' && o.spec.replicas > 0).map((o) => o.metadata.name.replace(/-\d+$/, ''));
       expect(new Set(running).size).toBeLessThanOrEqual(1);
       valid++;

@@ -10,7 +10,7 @@ import {
   AntiAffinityMode, Credentials, EvictionPolicy, RedisCluster, RedisClusterProps, RedisMode, RedisPersistence, RedisVersion,
 } from '../../src';
 import { ValidationError } from '../../src/core/validation';
-import { expectValidManifests } from '../harness';
+import { expectProductionPolicy, expectValidManifests } from '../harness';
 
 // Each prop is left out three times in four, so that enough cases get past validation to test the manifests.
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: arb, weight: 1 });
@@ -82,6 +82,7 @@ test('random props: a clear ValidationError or valid manifests', () => {
       return;
     }
     expectValidManifests(objs);
+    expectProductionPolicy(objs);
     valid++;
   }), { numRuns: 400, seed: 20261124 });
   // The generator must exercise both outcomes, or the property proves little.

@@ -7,7 +7,7 @@ import {
   RedisMode, RedisPersistence, RedisVersion,
 } from '../../src';
 import {
-  checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, expectValidManifests, loadMetricList, metricNamesInExpr,
+  checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, expectProductionPolicy, expectValidManifests, loadMetricList, metricNamesInExpr,
   shellcheckScript,
 } from '../harness';
 
@@ -77,8 +77,9 @@ describe('RedisCluster, cluster mode (defaults)', () => {
     for (const o of objs) expect(o.metadata.namespace).toBe('shop');
   });
 
-  test('every object passes the Kubernetes and CRD schemas', () => {
+  test('every object passes the Kubernetes and CRD schemas and the production policy', () => {
     expectValidManifests(objs);
+    expectProductionPolicy(objs);
   });
 
   test('connection facts for wiring an app', () => {
@@ -244,6 +245,7 @@ describe('RedisCluster, sentinel and standalone', () => {
   test('sentinel mode: data pods, 3 sentinels, sentinel Service, two PDBs', () => {
     const { redis, objs } = synth({ mode: RedisMode.SENTINEL, backup });
     expectValidManifests(objs);
+    expectProductionPolicy(objs);
     expect(find(objs, 'StatefulSet', 'cache').spec.replicas).toBe(3);
     expect(find(objs, 'StatefulSet', 'cache-sentinel').spec.replicas).toBe(3);
     expect(objs.filter((o) => o.kind === 'PodDisruptionBudget').map((o) => o.metadata.name).sort()).toEqual(['cache', 'cache-sentinel']);
@@ -260,6 +262,7 @@ describe('RedisCluster, sentinel and standalone', () => {
   test('standalone mode: one pod, no PDB, no cluster Job', () => {
     const { objs } = synth({ mode: RedisMode.STANDALONE, persistence: RedisPersistence.RDB, evictionPolicy: EvictionPolicy.ALLKEYS_LRU });
     expectValidManifests(objs);
+    expectProductionPolicy(objs);
     expect(find(objs, 'StatefulSet', 'cache').spec.replicas).toBe(1);
     expect(objs.filter((o) => o.kind === 'PodDisruptionBudget' || o.kind === 'Job' && o.metadata.name.includes('cluster-init'))).toEqual([]);
     const conf = find(objs, 'ConfigMap', 'cache-config').data['redis.conf'];
@@ -347,6 +350,7 @@ describe('RedisCluster options', () => {
   test('restore seeds new leaders from a backup', () => {
     const { objs } = synth({ restore: { source: backup.target, backupId: '20261124T013000Z' } });
     expectValidManifests(objs);
+    expectProductionPolicy(objs);
     const leader = find(objs, 'StatefulSet', 'cache-leader').spec.template.spec;
     expect(leader.initContainers.map((c: any) => c.name)).toEqual(['restore-download', 'restore-seed']);
     expect(leader.initContainers[0].env).toContainEqual({ name: 'BACKUP_ID', value: '20261124T013000Z' });

@@ -44,7 +44,10 @@ export function policyViolations(objs: any[]): string[] {
     for (const { spec, longRunning } of podSpecs(o)) {
       const where = `${o.kind}/${o.metadata.name}`;
       const podNonRoot = spec.securityContext?.runAsNonRoot === true;
-      const containers = [...(spec.initContainers ?? []).map((c: any) => ({ c, init: true })), ...(spec.containers ?? []).map((c: any) => ({ c, init: false }))];
+      const containers = [
+        ...(spec.initContainers ?? []).map((c: any) => ({ c, init: true })),
+        ...(spec.containers ?? []).map((c: any) => ({ c, init: false })),
+      ];
       for (const { c, init } of containers) {
         const at = `${where} container ${c.name}`;
         const image: string = c.image ?? '';

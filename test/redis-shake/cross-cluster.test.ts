@@ -11,7 +11,8 @@ import {
 import { v3RenderScript } from '../../src/redis-shake/config';
 import { shakeMetricNames } from '../../src/redis-shake/monitoring';
 import {
-  checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, expectProductionPolicy, expectValidManifests, loadMetricList, shellcheckScript,
+  checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, expectProductionPolicy, expectValidManifests, loadMetricList,
+  shellcheckScript,
 } from '../harness';
 
 // smol-toml's typings describe only its ES module; the CommonJS build is what jest loads.

@@ -7,7 +7,8 @@ import {
   RedisMode, RedisPersistence, RedisVersion,
 } from '../../src';
 import {
-  checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, expectProductionPolicy, expectValidManifests, loadMetricList, metricNamesInExpr,
+  checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, expectProductionPolicy, expectValidManifests, loadMetricList,
+  metricNamesInExpr,
   shellcheckScript,
 } from '../harness';
 

@@ -169,6 +169,13 @@ export interface RedisClusterProps {
    */
   readonly scheduling?: SchedulingProps;
   /**
+   * Cluster mode: scheduling of the follower (replica) pods, when they need other rules than the leaders, e.g.
+   * the reference platform's two-datacenter layout (leaders spread over one set of node labels, followers over
+   * another). The anti-affinity still applies against all Redis pods of the instance.
+   * @default the same as `scheduling`
+   */
+  readonly followerScheduling?: SchedulingProps;
+  /**
    * Scheduling of sentinel pods (sentinel mode).
    * @default required anti-affinity on the hostname between sentinels, zone spread preferred
    */
@@ -453,6 +460,9 @@ export class RedisCluster extends Construct {
     const podHost = (pod: string) => `${pod}.${headless}`;
 
     const scheduling = renderScheduling(this, 'scheduling', props.scheduling, dataSelector);
+    checkRule(this, props.followerScheduling === undefined || (mode === RedisMode.CLUSTER && replicas > 0), 'followerScheduling',
+      mode, 'is only allowed in cluster mode with replicas');
+    const followerScheduling = props.followerScheduling ? renderScheduling(this, 'followerScheduling', props.followerScheduling, dataSelector) : scheduling;
     const securityContext: k8s.PodSecurityContext = {
       runAsNonRoot: true,
       runAsUser: REDIS_UID,
@@ -549,7 +559,10 @@ export class RedisCluster extends Construct {
       ];
     };
 
-    const statefulSet = (sid: string, stsName: string, count: number, role: string | undefined, extraEnv: k8s.EnvVar[], seed: boolean): ApiObject => {
+    const statefulSet = (
+      sid: string, stsName: string, count: number, role: string | undefined, extraEnv: k8s.EnvVar[], seed: boolean,
+      placement: typeof scheduling = scheduling,
+    ): ApiObject => {
       const podLabels = { ...labels('redis'), ...(role ? { role } : {}) };
       const selector = { ...dataSelector, ...(role ? { role } : {}) };
       const init = restoreContainers(seed);
@@ -570,7 +583,7 @@ export class RedisCluster extends Construct {
               terminationGracePeriodSeconds: 60,
               imagePullSecrets,
               securityContext,
-              ...scheduling,
+              ...placement,
               initContainers: init.length ? init : undefined,
               containers: [redisContainer(extraEnv), ...(monitoringOn ? [exporter()] : [])],
               volumes: [
@@ -595,7 +608,9 @@ export class RedisCluster extends Construct {
       const followers = [...Array(masters * replicas).keys()].map((i) => `${podHost(`${name}-follower-${i}`)}:${REDIS_PORT}`);
       dataHosts.push(...leaders, ...followers);
       this.statefulSets.push(statefulSet('Leaders', `${name}-leader`, masters, 'leader', [], true));
-      if (replicas > 0) this.statefulSets.push(statefulSet('Followers', `${name}-follower`, masters * replicas, 'follower', [], false));
+      if (replicas > 0) {
+        this.statefulSets.push(statefulSet('Followers', `${name}-follower`, masters * replicas, 'follower', [], false, followerScheduling));
+      }
       this.service = this.clientService(name, labels('redis'), dataSelector, REDIS_PORT, 'redis');
       this.clusterInitJob = this.formationJob(shared, leaders, followers);
       this.host = fqdn(name);

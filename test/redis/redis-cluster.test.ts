@@ -3,8 +3,8 @@ import { join } from 'path';
 import { Chart, Cron, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AlertSeverity, AntiAffinityMode, Credentials, DashboardDelivery, EvictionPolicy, NetworkPeer, RedisCluster, RedisClusterProps,
-  RedisMode, RedisPersistence, RedisVersion,
+  AlertSeverity, AntiAffinityMode, Credentials, DashboardDelivery, EvictionPolicy, NetworkPeer, NodeOperator, RedisCluster, RedisClusterProps,
+  RedisMode, RedisPersistence, RedisVersion, TopologyKey,
 } from '../../src';
 import {
   checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, expectProductionPolicy, expectValidManifests, loadMetricList,
@@ -309,6 +309,22 @@ describe('RedisCluster options', () => {
     expect(conf).not.toMatch(/^maxmemory-policy noeviction$/m);
   });
 
+  test("the reference platform's two-datacenter layout: leaders and followers placed by different node labels", () => {
+    const placement = (key: string) => ({
+      antiAffinity: { mode: AntiAffinityMode.REQUIRED, topologyKey: TopologyKey.custom(key) },
+      nodeAffinity: ['node01', 'node02', 'node03'].map((v, i) => ({ key, operator: NodeOperator.IN, values: [v], weight: 100 - 10 * i })),
+    });
+    const { objs } = synth({ scheduling: placement('az1'), followerScheduling: placement('az2') });
+    expectValidManifests(objs);
+    const affinity = (sts: string) => find(objs, 'StatefulSet', sts).spec.template.spec.affinity;
+    expect(affinity('cache-leader').podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('az1');
+    expect(affinity('cache-follower').podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('az2');
+    expect(affinity('cache-follower').nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution.map((t: any) => t.weight)).toEqual([100, 90, 80]);
+    // The anti-affinity keeps selecting every Redis pod of the instance.
+    expect(affinity('cache-follower').podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels)
+      .toEqual({ 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/instance': 'cache', 'app.kubernetes.io/component': 'redis' });
+  });
+
   test('clients allowed by the NetworkPolicy', () => {
     const { objs } = synth({ networkPolicy: { allowedClients: [NetworkPeer.pods({ app: 'checkout' }), NetworkPeer.namespaces({ team: 'web' })] } });
     expect(find(objs, 'NetworkPolicy', 'cache').spec.ingress[1]).toEqual({
@@ -387,6 +403,7 @@ describe('RedisCluster validation', () => {
     ['memory request over limit', { resources: { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } }, /resources.memory.request = "2Gi": must be <= the memory limit \(1Gi\)/],
     ['volume smaller than two snapshots', { storage: { size: Size.gibibytes(1) } }, /invalid storage.size = "1024Mi": must be at least twice maxmemory \(1536Mi\)/],
     ['tiny volume', { storage: { size: Size.mebibytes(64) } }, /storage.size = "64Mi": must be at least 128Mi/],
+    ['follower placement outside cluster mode', { mode: RedisMode.SENTINEL, followerScheduling: {} }, /invalid followerScheduling = "sentinel": is only allowed in cluster mode with replicas/],
     ['maxmemory share', { maxmemoryPercent: 99 }, /maxmemoryPercent = 99: must be an integer from 10 to 95/],
     ['bad name', { name: 'Cache_1' }, /invalid name = "Cache_1": must be a DNS-1123 label of at most 40/],
     ['long name', { name: 'a'.repeat(41) }, /at most 40 characters/],

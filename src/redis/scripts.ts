@@ -303,8 +303,10 @@ for k in "\${!followers[@]}"; do
   wait_for "$follower to replicate $leader" replicate
 done
 
-log "waiting for cluster_state:ok on every node"
-wait_for "cluster_state ok" state_ok
+# Wait for the whole "formed" condition, not only cluster_state: gossip may still show a new replica as an
+# empty master to leaders[0], and a rerun must then see a formed cluster.
+log "waiting for cluster_state:ok on every node and every replica known as one"
+wait_for "the cluster to be formed" formed
 log "cluster formed: $n masters, \${#followers[@]} replicas"
 `;
 }

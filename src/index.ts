@@ -5,7 +5,7 @@ export {
   TolerationProps, TopologyKey, ZoneSpreadProps,
 } from './scheduling/scheduling';
 export { StorageProps, VolumeRetention } from './storage/storage';
-export { Credentials, GeneratedCredentialsOptions } from './credentials/credentials';
+export { Credentials, GeneratedCredentialsOptions, SecretKeyRef } from './credentials/credentials';
 export { NetworkPeer, NetworkPolicyProps } from './availability/network-policy';
 export { AlertOverride, AlertRule, AlertSeverity } from './monitoring/alerts';
 export { DashboardPanel, DashboardQuery, PanelKind } from './monitoring/dashboard';
@@ -20,3 +20,6 @@ export {
   CrossClusterRedisShake, CrossClusterRedisShakeProps, DisasterRecoveryState, ExternalRedisProps, RedisClusterEndpointOptions,
   RedisShakeEndpoint, RedisShakeGroup, RedisShakeVersion, ShardExposure,
 } from './redis-shake/cross-cluster-redis-shake';
+export {
+  BinlogFormat, MysqlCluster, MysqlClusterProps, MysqlTopology, MysqlUser, MysqlVersion,
+} from './mysql/mysql-cluster';

@@ -73,3 +73,16 @@ export function checkOneOf<T>(scope: IConstruct, prop: string, value: T, allowed
 export function checkRule(scope: IConstruct, ok: boolean, prop: string, value: unknown, allowed: string): void {
   if (!ok) fail(scope, prop, value, allowed);
 }
+
+/** Metadata type of the warnings this library records on constructs. */
+export const WARNING_METADATA = 'cdk8s-middleware:warning';
+
+/**
+ * Records a warning on `scope` (construct metadata, readable in tests and tools) and prints it once to stderr:
+ * the input is allowed but risky, e.g. an even group size.
+ */
+export function warn(scope: IConstruct, prop: string, value: unknown, why: string): void {
+  const message = `${scope.node.path}: ${prop} = ${show(value)}: ${why}`;
+  scope.node.addMetadata(WARNING_METADATA, message);
+  process.stderr.write(`warning: ${message}\n`);
+}

@@ -52,7 +52,9 @@ export interface GeneratedCredentialsOptions {
 
 /** A Secret reference a container can read. */
 export interface SecretKeyRef {
+  /** Name of the Secret. */
   readonly secretName: string;
+  /** Key in the Secret. */
   readonly key: string;
 }
 

@@ -7,6 +7,7 @@ import { isBuiltInKind, modelErrors, unknownFields } from './kube-schema';
 
 export { checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, loadMetricList, metricNamesInExpr, substituteGrafanaVariables } from './promql';
 export { shellcheckScript } from './shellcheck';
+export { FoundScript, scriptsOf } from './scripts';
 export { expectProductionPolicy, parseQuantity, policyViolations } from './policy';
 export { crdErrors, hasCrd } from './crd-schema';
 export { modelErrors, unknownFields } from './kube-schema';

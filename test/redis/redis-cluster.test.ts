@@ -8,7 +8,7 @@ import {
 } from '../../src';
 import {
   checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, expectProductionPolicy, expectValidManifests, loadMetricList,
-  metricNamesInExpr,
+  metricNamesInExpr, scriptsOf,
   shellcheckScript,
 } from '../harness';
 
@@ -30,25 +30,6 @@ const find = (objs: any[], kind: string, name: string) => {
   return o;
 };
 const container = (podSpec: any, name: string) => podSpec.containers.find((c: any) => c.name === name);
-
-/** Every script a manifest carries: ConfigMap data ending in .sh and `sh|bash -c` container commands. */
-function scriptsOf(objs: any[]): { name: string; script: string; shell: string }[] {
-  const out: { name: string; script: string; shell: string }[] = [];
-  for (const o of objs) {
-    if (o.kind === 'ConfigMap') {
-      for (const [k, v] of Object.entries(o.data ?? {})) if (k.endsWith('.sh')) out.push({ name: `${o.metadata.name}/${k}`, script: v as string, shell: 'bash' });
-    }
-    const visit = (x: any) => {
-      if (!x || typeof x !== 'object') return;
-      if (Array.isArray(x.command) && x.command.length === 3 && x.command[1] === '-c') {
-        out.push({ name: `${o.kind}/${o.metadata.name}/${x.name}`, script: x.command[2], shell: x.command[0].endsWith('bash') ? 'bash' : 'sh' });
-      }
-      Object.values(x).forEach(visit);
-    };
-    visit(o.spec);
-  }
-  return out;
-}
 
 describe('RedisCluster, cluster mode (defaults)', () => {
   const { redis, objs } = synth({ backup });

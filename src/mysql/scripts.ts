@@ -26,6 +26,14 @@ val() { sql "$1" <<< "$2" 2>/dev/null | head -n 1; }
 # gtids HOST: HOST's executed GTID set on one line, prefixed with "gtid:" so that an empty set differs from no answer.
 gtids() { val "$1" "SELECT CONCAT('gtid:', REPLACE(@@global.gtid_executed, '\\n', ''))"; }`;
 
+/** The one way a server is pointed at a source: GTID auto-position, TLS, retries for a day. */
+function changeSource(hostVar: string): string {
+  return `CHANGE REPLICATION SOURCE TO SOURCE_HOST = $(q "${hostVar}"), SOURCE_PORT = $MYSQL_PORT,
+  SOURCE_USER = $(q "$REPL_USER"), SOURCE_PASSWORD = $(q "$REPL_PASSWORD"),
+  SOURCE_AUTO_POSITION = 1, SOURCE_SSL = 1, GET_SOURCE_PUBLIC_KEY = 1,
+  SOURCE_CONNECT_RETRY = 10, SOURCE_RETRY_COUNT = 86400, SOURCE_HEARTBEAT_PERIOD = 2;`;
+}
+
 /**
  * Command of the mysql container: writes the pod's my.cnf (the shared file plus server_id, report_host and,
  * for group replication, the local address) and the root client file, then runs the image's entrypoint.
@@ -197,10 +205,7 @@ join_source() {
     return 1
   fi
   sql 127.0.0.1 <<SQL
-CHANGE REPLICATION SOURCE TO SOURCE_HOST = $(q "$src"), SOURCE_PORT = $MYSQL_PORT,
-  SOURCE_USER = $(q "$REPL_USER"), SOURCE_PASSWORD = $(q "$REPL_PASSWORD"),
-  SOURCE_AUTO_POSITION = 1, SOURCE_SSL = 1, GET_SOURCE_PUBLIC_KEY = 1,
-  SOURCE_CONNECT_RETRY = 10, SOURCE_RETRY_COUNT = 86400, SOURCE_HEARTBEAT_PERIOD = 2;
+${changeSource('$src')}
 START REPLICA;
 SQL
 }
@@ -497,10 +502,7 @@ for p in "\${peers[@]}"; do
   sql "$p" <<SQL || log "could not point $p at the new primary"
 SET GLOBAL super_read_only = ON;
 STOP REPLICA;
-CHANGE REPLICATION SOURCE TO SOURCE_HOST = $(q "$SELF_HOST"), SOURCE_PORT = $MYSQL_PORT,
-  SOURCE_USER = $(q "$REPL_USER"), SOURCE_PASSWORD = $(q "$REPL_PASSWORD"),
-  SOURCE_AUTO_POSITION = 1, SOURCE_SSL = 1, GET_SOURCE_PUBLIC_KEY = 1,
-  SOURCE_CONNECT_RETRY = 10, SOURCE_RETRY_COUNT = 86400, SOURCE_HEARTBEAT_PERIOD = 2;
+${changeSource('$SELF_HOST')}
 START REPLICA;
 SQL
   log "$p now replicates from $SELF_HOST"

@@ -141,7 +141,7 @@ export function mysqlAlerts(o: MysqlAlertOptions): AlertRule[] {
         expr: `max by (member_host, member_state) (${members('!="ONLINE"')}) == 1`,
         for: Duration.minutes(5),
         severity: AlertSeverity.WARNING,
-        summary: `MySQL group member {{ $labels.member_host }} is {{ $labels.member_state }}`,
+        summary: 'MySQL group member {{ $labels.member_host }} is {{ $labels.member_state }}',
         description: 'A member is not ONLINE (RECOVERING for long, UNREACHABLE or ERROR). The agent restarts group replication on members that left; read its log.',
       },
       {

@@ -38,19 +38,26 @@ export function mysqlDashboard(o: MysqlDashboardOptions): DashboardSpec {
         { title: 'Top commands', unit: 'ops', queries: [{ expr: `topk(10, sum by (command) (${rate('mysql_global_status_commands_total')}))`, legend: '{{command}}' }] },
         { title: 'InnoDB row operations', unit: 'ops', queries: [{ expr: `sum by (operation) (${rate('mysql_global_status_innodb_row_ops_total')})`, legend: '{{operation}}' }] },
         { title: 'Slow queries per second', unit: 'ops', queries: [{ expr: `sum by (pod) (${rate('mysql_global_status_slow_queries')})`, legend: '{{pod}}' }] },
-        { title: 'Network', unit: 'Bps', queries: [
-          { expr: `sum by (pod) (${rate('mysql_global_status_bytes_received')})`, legend: '{{pod}} in' },
-          { expr: `sum by (pod) (${rate('mysql_global_status_bytes_sent')})`, legend: '{{pod}} out' },
-        ] },
+        {
+          title: 'Network',
+          unit: 'Bps',
+          queries: [
+            { expr: `sum by (pod) (${rate('mysql_global_status_bytes_received')})`, legend: '{{pod}} in' },
+            { expr: `sum by (pod) (${rate('mysql_global_status_bytes_sent')})`, legend: '{{pod}} out' },
+          ],
+        },
       ],
     },
     {
       title: 'Connections',
       panels: [
-        { title: 'Connected threads', queries: [
-          { expr: `mysql_global_status_threads_connected{${SEL}}`, legend: '{{pod}}' },
-          { expr: `max(mysql_global_variables_max_connections{${SEL}})`, legend: 'max_connections' },
-        ] },
+        {
+          title: 'Connected threads',
+          queries: [
+            { expr: `mysql_global_status_threads_connected{${SEL}}`, legend: '{{pod}}' },
+            { expr: `max(mysql_global_variables_max_connections{${SEL}})`, legend: 'max_connections' },
+          ],
+        },
         { title: 'Running threads', queries: [{ expr: `mysql_global_status_threads_running{${SEL}}`, legend: '{{pod}}' }] },
         { title: 'Aborted connects per second', unit: 'ops', queries: [{ expr: `sum by (pod) (${rate('mysql_global_status_aborted_connects')})`, legend: '{{pod}}' }] },
       ],

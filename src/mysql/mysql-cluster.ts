@@ -815,6 +815,6 @@ export class MysqlCluster extends Construct {
 /** A stable UUID (version-5 layout) from a string: the group name stays the same across synths. */
 function uuidFrom(text: string): string {
   const h = createHash('sha256').update(`cdk8s-middleware/mysql-group/${text}`).digest('hex');
-  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  const variant = (8 + (parseInt(h[16], 16) % 4)).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -82,7 +82,7 @@ test('users.sh: databases, users and grants on the primary, passwords quoted in 
     expect(line).not.toContain('root"pw');
     expect(line).toContain(`--defaults-extra-file=${join(dir, 'client.cnf')}`);
   }
-  expect(statSync(join(dir, 'client.cnf')).mode & 0o777).toBe(0o600);
+  expect(statSync(join(dir, 'client.cnf')).mode % 0o1000).toBe(0o600);
   expect(readFileSync(join(dir, 'client.cnf'), 'utf8')).toBe('[client]\nuser=root\npassword="root"pw"\nconnect-timeout=5\n');
 });
 

@@ -305,6 +305,11 @@ until local_ok; do
   sleep 2
 done
 log "MySQL answers; topology $TOPOLOGY, pod $POD_NAME"
+# On its first boot a server comes up writable (the image's setup needs that); it must not look like a
+# primary before this agent has decided its role.
+if [ ! -f "$state_dir/initialized" ]; then
+  sql 127.0.0.1 <<< 'SET GLOBAL super_read_only = ON;' || log "could not make the new server read-only"
+fi
 ensure_system_users || log "could not create the system users; retrying on the next restart of the agent"
 last="unset"
 while true; do

@@ -24,7 +24,9 @@ sql() { mysql --defaults-extra-file="$CLIENT_CNF" -h "$1" -P "\${MYSQL_PORT:-330
 # val HOST QUERY: the first field of the first row of QUERY on HOST; empty when HOST does not answer.
 val() { sql "$1" <<< "$2" 2>/dev/null | head -n 1; }
 # gtids HOST: HOST's executed GTID set on one line, prefixed with "gtid:" so that an empty set differs from no answer.
-gtids() { val "$1" "SELECT CONCAT('gtid:', REPLACE(@@global.gtid_executed, '\\n', ''))"; }`;
+gtids() { val "$1" "SELECT CONCAT('gtid:', REPLACE(@@global.gtid_executed, '\\n', ''))"; }
+# member_state HOST: HOST's own group replication state (ONLINE, RECOVERING, ...); empty outside a group.
+member_state() { val "$1" "SELECT MEMBER_STATE FROM performance_schema.replication_group_members WHERE MEMBER_ID = @@server_uuid"; }`;
 
 /** The one way a server is pointed at a source: GTID auto-position, TLS, retries for a day. */
 function changeSource(hostVar: string): string {
@@ -240,7 +242,7 @@ online_peer() {
   local p
   for p in "\${peers[@]}"; do
     [ "$p" != "$SELF_HOST" ] || continue
-    if [ "$(val "$p" "SELECT MEMBER_STATE FROM performance_schema.replication_group_members WHERE MEMBER_ID = @@server_uuid")" = "ONLINE" ]; then
+    if [ "$(member_state "$p")" = "ONLINE" ]; then
       echo "$p"
       return
     fi
@@ -249,7 +251,7 @@ online_peer() {
 
 group_step() {
   local p best g cond
-  case "$(val 127.0.0.1 "SELECT MEMBER_STATE FROM performance_schema.replication_group_members WHERE MEMBER_ID = @@server_uuid")" in
+  case "$(member_state 127.0.0.1)" in
     ONLINE|RECOVERING) return 0 ;;
   esac
   # Distributed recovery uses the replication user; the credentials stay in the server's own repository.
@@ -355,7 +357,7 @@ answer=$(val 127.0.0.1 'SELECT 1')
 [ "$answer" = "1" ] || { echo "MySQL does not answer"; exit 1; }
 [ "$1" = "readiness" ] || exit 0
 if [ "$TOPOLOGY" = "group-replication" ]; then
-  state=$(val 127.0.0.1 "SELECT MEMBER_STATE FROM performance_schema.replication_group_members WHERE MEMBER_ID = @@server_uuid")
+  state=$(member_state 127.0.0.1)
   [ "$state" = "ONLINE" ] || { echo "group member state: \${state:-none}"; exit 1; }
   exit 0
 fi

@@ -1,5 +1,6 @@
 // Shared building blocks
 export { ImagePullPolicy, ImageProps, ImageRegistryProps } from './core/images';
+export { MiddlewareClusterProps } from './core/cluster-props';
 export {
   AntiAffinityMode, AntiAffinityProps, NodeAffinityRule, NodeOperator, SchedulingProps, SpreadMode, TaintEffect,
   TolerationProps, TopologyKey, ZoneSpreadProps,

@@ -14,15 +14,16 @@ import {
   mysqlUsersScript,
 } from './scripts';
 import { createDisruptionBudget } from '../availability/disruption-budget';
-import { createNetworkPolicy, NetworkPolicyProps } from '../availability/network-policy';
+import { createNetworkPolicy } from '../availability/network-policy';
 import { BackupProps, createBackupCronJob, restoreDownloadContainer, RestoreProps } from '../backup/backup';
-import { ImageProps, ImageRegistryProps, pullSecrets, resolveImage } from '../core/images';
+import { MiddlewareClusterProps } from '../core/cluster-props';
+import { ImageProps, pullSecrets, resolveImage } from '../core/images';
 import { componentLabels, InstanceIdentity, selectorLabels } from '../core/labels';
 import { fixedResources, renderResources, resolveResources, sizeBytes } from '../core/resources';
 import { checkDnsLabel, checkInteger, checkRule, warn } from '../core/validation';
 import { bindCredentials, Credentials, secretEnv, SecretKeyRef } from '../credentials/credentials';
 import { AlertRule } from '../monitoring/alerts';
-import { createMonitoring, MonitoringProps } from '../monitoring/monitoring';
+import { createMonitoring } from '../monitoring/monitoring';
 import { renderScheduling, SchedulingProps } from '../scheduling/scheduling';
 import { resolveStorage, retentionPolicy, StorageProps, volumeClaimTemplate } from '../storage/storage';
 
@@ -94,12 +95,7 @@ export interface MysqlUser {
 }
 
 /** Props of a MysqlCluster. */
-export interface MysqlClusterProps {
-  /**
-   * Instance name: prefix of every object name, and the read-write Service name. At most 40 characters.
-   * @default the construct id
-   */
-  readonly name?: string;
+export interface MysqlClusterProps extends MiddlewareClusterProps {
   /**
    * Topology.
    * @default MysqlTopology.REPLICATION
@@ -223,21 +219,6 @@ export interface MysqlClusterProps {
    */
   readonly toolsImage?: ImageProps;
   /**
-   * Registry override and pull secrets for every image.
-   * @default upstream registries, no pull secrets
-   */
-  readonly registry?: ImageRegistryProps;
-  /**
-   * Network access.
-   * @default a NetworkPolicy that admits only the instance's own pods and the `monitoring` namespace (metrics)
-   */
-  readonly networkPolicy?: NetworkPolicyProps;
-  /**
-   * Monitoring.
-   * @default exporter sidecar, ServiceMonitor (30s), PrometheusRule, dashboard ConfigMap
-   */
-  readonly monitoring?: MonitoringProps;
-  /**
    * Replication lag above which the MySQLReplicationLag alert fires.
    * @default Duration.seconds(30)
    */
@@ -258,11 +239,6 @@ export interface MysqlClusterProps {
    * @default start empty
    */
   readonly restore?: RestoreProps;
-  /**
-   * Value of `app.kubernetes.io/part-of`.
-   * @default the instance name
-   */
-  readonly partOf?: string;
 }
 
 export const MYSQL_PORT = 3306;

@@ -14,15 +14,16 @@ import {
   sentinelEntrypointScript,
 } from './scripts';
 import { createDisruptionBudget } from '../availability/disruption-budget';
-import { createNetworkPolicy, NetworkPolicyProps } from '../availability/network-policy';
+import { createNetworkPolicy } from '../availability/network-policy';
 import { BackupProps, createBackupCronJob, restoreDownloadContainer, RestoreProps } from '../backup/backup';
-import { ImageProps, ImageRegistryProps, pullSecrets, ResolvedImage, resolveImage } from '../core/images';
+import { MiddlewareClusterProps } from '../core/cluster-props';
+import { ImageProps, pullSecrets, ResolvedImage, resolveImage } from '../core/images';
 import { componentLabels, InstanceIdentity, selectorLabels } from '../core/labels';
 import { fixedResources, renderResources, resolveResources, sizeBytes } from '../core/resources';
 import { checkDnsLabel, checkInteger, checkRule, fail } from '../core/validation';
 import { bindCredentials, Credentials, secretEnv, SecretKeyRef } from '../credentials/credentials';
 import { AlertRule } from '../monitoring/alerts';
-import { createMonitoring, MonitoringProps } from '../monitoring/monitoring';
+import { createMonitoring } from '../monitoring/monitoring';
 import { renderScheduling, SchedulingProps } from '../scheduling/scheduling';
 import { resolveStorage, retentionPolicy, StorageProps, volumeClaimTemplate } from '../storage/storage';
 
@@ -85,12 +86,7 @@ export enum EvictionPolicy {
 }
 
 /** Props of a RedisCluster. */
-export interface RedisClusterProps {
-  /**
-   * Instance name: prefix of every object name, and the client Service name. At most 40 characters.
-   * @default the construct id
-   */
-  readonly name?: string;
+export interface RedisClusterProps extends MiddlewareClusterProps {
   /**
    * Topology.
    * @default RedisMode.CLUSTER
@@ -196,21 +192,6 @@ export interface RedisClusterProps {
    */
   readonly toolsImage?: ImageProps;
   /**
-   * Registry override and pull secrets for every image.
-   * @default upstream registries, no pull secrets
-   */
-  readonly registry?: ImageRegistryProps;
-  /**
-   * Network access.
-   * @default a NetworkPolicy that admits only the instance's own pods and the `monitoring` namespace (metrics)
-   */
-  readonly networkPolicy?: NetworkPolicyProps;
-  /**
-   * Monitoring.
-   * @default exporter sidecar, ServiceMonitor (30s), PrometheusRule, dashboard ConfigMap
-   */
-  readonly monitoring?: MonitoringProps;
-  /**
    * Scheduled RDB backups of every master to S3 (cluster and sentinel modes, and standalone).
    * @default no backups
    */
@@ -221,11 +202,6 @@ export interface RedisClusterProps {
    * @default start empty
    */
   readonly restore?: RestoreProps;
-  /**
-   * Value of `app.kubernetes.io/part-of`.
-   * @default the instance name
-   */
-  readonly partOf?: string;
 }
 
 export const REDIS_PORT = 6379;

@@ -22,5 +22,5 @@ export {
   RedisShakeEndpoint, RedisShakeGroup, RedisShakeVersion, ShardExposure,
 } from './redis-shake/cross-cluster-redis-shake';
 export {
-  BinlogFormat, MysqlCluster, MysqlClusterProps, MysqlTopology, MysqlUser, MysqlVersion,
+  BinlogFormat, MysqlBackupMethod, MysqlCluster, MysqlClusterProps, MysqlTopology, MysqlUser, MysqlVersion,
 } from './mysql/mysql-cluster';

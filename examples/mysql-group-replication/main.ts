@@ -1,13 +1,13 @@
 /**
  * A payments database that must fail over by itself: MySQL group replication with three members (single primary),
- * zone spread, a 5-member variant being one prop away, and nightly dumps to S3. Clients use `payments.payments.svc`
+ * zone spread, a 5-member variant being one prop away, and nightly physical (clone) backups to S3. Clients use `payments.payments.svc`
  * for writes (always the group's primary) and `payments-read.payments.svc` for reads from the secondaries.
  *
  * Run `cdk8s synth` in this folder (or `npm run synth` at the repository root); the YAML lands in dist/.
  */
 import { App, Chart, ChartProps, Cron, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { MysqlCluster, MysqlTopology, NetworkPeer, SpreadMode } from '../../src';
+import { MysqlBackupMethod, MysqlCluster, MysqlTopology, NetworkPeer, SpreadMode } from '../../src';
 
 export class PaymentsDatabaseChart extends Chart {
   public readonly mysql: MysqlCluster;
@@ -27,6 +27,8 @@ export class PaymentsDatabaseChart extends Chart {
         schedule: Cron.schedule({ minute: '15', hour: '2' }),
         retentionDays: 30,
       },
+      // A file-level copy: restores in minutes instead of replaying SQL.
+      backupMethod: MysqlBackupMethod.PHYSICAL,
     });
   }
 }

@@ -161,6 +161,8 @@ export interface BackupJobOptions {
   readonly podSecurityContext: k8s.PodSecurityContext;
   readonly registry?: ImageRegistryProps;
   readonly defaultPrefix: string;
+  /** Volumes the dump step mounts besides `backup` and `tmp`. */
+  readonly extraVolumes?: k8s.Volume[];
 }
 
 /** The backup CronJob: the engine's dump step, then upload to S3 and prune old backups. */
@@ -208,7 +210,7 @@ export function createBackupCronJob(scope: Construct, props: BackupProps, o: Bac
                 resources: fixedResources(50, 500, 128, 512),
                 securityContext: HARDENED,
               }],
-              volumes: [{ name: 'backup', emptyDir: {} }, { name: 'tmp', emptyDir: {} }],
+              volumes: [{ name: 'backup', emptyDir: {} }, { name: 'tmp', emptyDir: {} }, ...(o.extraVolumes ?? [])],
             },
           },
         },
@@ -217,9 +219,12 @@ export function createBackupCronJob(scope: Construct, props: BackupProps, o: Bac
   });
 }
 
-/** The init container that downloads a backup into the `restore` volume (mounted at /restore). */
+/**
+ * The init container that downloads a backup into the `restore` volume (mounted at /restore). With
+ * `onlyOrdinals`, pods of a StatefulSet with other ordinals download nothing.
+ */
 export function restoreDownloadContainer(
-  scope: IConstruct, props: RestoreProps, defaultPrefix: string, registry?: ImageRegistryProps,
+  scope: IConstruct, props: RestoreProps, defaultPrefix: string, registry?: ImageRegistryProps, onlyOrdinals?: number[],
 ): k8s.Container {
   const s3 = resolveS3(scope, 'restore.source', props.source, defaultPrefix);
   checkRule(scope, props.backupId === 'latest' || /^\d{8}T\d{6}Z$/.test(props.backupId), 'restore.backupId', props.backupId,
@@ -230,7 +235,13 @@ export function restoreDownloadContainer(
     image: cli.image,
     imagePullPolicy: cli.pullPolicy,
     command: ['/bin/bash', '-c', s3DownloadScript()],
-    env: [...s3.env, { name: 'BACKUP_ID', value: props.backupId }, { name: 'RESTORE_DIR', value: '/restore' }, { name: 'DATA_DIR', value: '/data' }],
+    env: [
+      ...s3.env, { name: 'BACKUP_ID', value: props.backupId }, { name: 'RESTORE_DIR', value: '/restore' }, { name: 'DATA_DIR', value: '/data' },
+      ...(onlyOrdinals ? [
+        { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+        { name: 'RESTORE_ORDINALS', value: onlyOrdinals.join(' ') },
+      ] : []),
+    ],
     volumeMounts: [{ name: 'restore', mountPath: '/restore' }, { name: 'data', mountPath: '/data' }, { name: 'tmp', mountPath: '/tmp' }],
     resources: fixedResources(50, 500, 128, 512),
     securityContext: HARDENED,

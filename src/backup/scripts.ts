@@ -61,11 +61,15 @@ done
  * DATA_DIR is a fresh volume: a restore seeds new volumes and never overwrites data.
  *
  * env: S3_BUCKET, S3_PREFIX, S3_ENDPOINT (optional), S3_FORCE_PATH_STYLE, AWS credentials, BACKUP_ID,
- * RESTORE_DIR, DATA_DIR.
+ * RESTORE_DIR, DATA_DIR; optional RESTORE_ORDINALS with POD_NAME: only pods with one of these ordinals download.
  */
 export function s3DownloadScript(): string {
   return `#!/bin/bash
 set -euo pipefail
+if [ -n "\${RESTORE_ORDINALS:-}" ] && [[ " $RESTORE_ORDINALS " != *" \${POD_NAME##*-} "* ]]; then
+  echo "pod $POD_NAME does not load backups (only ordinals $RESTORE_ORDINALS do)"
+  exit 0
+fi
 existing=$(find "$DATA_DIR" -mindepth 1 -maxdepth 1 ! -name lost+found | head -n 1)
 if [ -n "$existing" ]; then
   echo "$DATA_DIR already holds data ($existing); not restoring"

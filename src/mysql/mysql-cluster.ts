@@ -9,6 +9,8 @@ import {
   mysqlAgentScript,
   mysqlBackupScript,
   mysqlEntrypointScript,
+  mysqlFirstBootSql,
+  mysqlPhysicalBackupScript,
   mysqlProbeScript,
   mysqlPromoteScript,
   mysqlUsersScript,
@@ -71,6 +73,20 @@ export enum BinlogFormat {
   MIXED = 'MIXED',
   /** Statements only. */
   STATEMENT = 'STATEMENT',
+}
+
+/** How scheduled backups copy the data. */
+export enum MysqlBackupMethod {
+  /**
+   * mysqldump of every user database (one consistent snapshot): portable across versions, slow to restore
+   * for large data.
+   */
+  LOGICAL = 'logical',
+  /**
+   * A copy of the data files taken with the clone plugin by a temporary server in the backup Job: fast to
+   * restore, but only into the same MySQL version or a later one (an in-place upgrade).
+   */
+  PHYSICAL = 'physical',
 }
 
 /** An application user: created on the primary with its password from a Secret. */
@@ -229,13 +245,19 @@ export interface MysqlClusterProps extends MiddlewareClusterProps {
    */
   readonly slowQueriesAlertPerSecond?: number;
   /**
-   * Scheduled logical backups (mysqldump of every user database, taken from a replica when one is healthy).
+   * Scheduled backups to S3, taken from a replica when one is healthy.
    * @default no backups
    */
   readonly backup?: BackupProps;
   /**
-   * Seed a new instance from a backup: the first primary loads it before it accepts writes, replicas copy it
-   * by replication. Volumes that already hold data are never touched.
+   * How backups copy the data (needs `backup`).
+   * @default MysqlBackupMethod.LOGICAL
+   */
+  readonly backupMethod?: MysqlBackupMethod;
+  /**
+   * Seed a new instance from a backup of either method (found from the backup's files): pod 0, the first
+   * primary, loads it before it accepts writes (a physical backup becomes its data directory), and the other
+   * servers copy it by replication or clone. Volumes that already hold data are never touched.
    * @default start empty
    */
   readonly restore?: RestoreProps;
@@ -357,6 +379,8 @@ export class MysqlCluster extends Construct {
     const binlogFormat = props.binlogFormat ?? BinlogFormat.ROW;
     checkRule(this, topology !== MysqlTopology.GROUP_REPLICATION || binlogFormat === BinlogFormat.ROW, 'binlogFormat', binlogFormat,
       'must be ROW with group replication');
+    checkRule(this, props.backup !== undefined || props.backupMethod === undefined, 'backupMethod', props.backupMethod,
+      'needs backup (there is nothing to back up with it otherwise)');
     const serverIdOffset = checkInteger(this, 'serverIdOffset', props.serverIdOffset ?? 100, 1, 4_294_967_295 - instances);
 
     // Resources and server settings.
@@ -461,6 +485,7 @@ export class MysqlCluster extends Construct {
       'entrypoint.sh': mysqlEntrypointScript(),
       'agent.sh': mysqlAgentScript(),
       'probe.sh': mysqlProbeScript(),
+      'first-boot.sql': mysqlFirstBootSql(),
     };
     if (topology === MysqlTopology.REPLICATION) scripts['promote.sh'] = mysqlPromoteScript();
     if (databases.length > 0 || users.length > 0) scripts['users.sh'] = mysqlUsersScript();
@@ -546,7 +571,8 @@ export class MysqlCluster extends Construct {
     const heartbeatProbe = (timing: Partial<k8s.Probe>): k8s.Probe => ({
       exec: { command: ['bash', '-c', 'test -n "$(find /run/agent/alive -mmin -2 2>/dev/null)"'] }, timeoutSeconds: 5, ...timing,
     });
-    const restoreInit = props.restore ? [restoreDownloadContainer(this, props.restore, name, props.registry)] : [];
+    // Only pod 0 (the first primary) uses a backup; the others copy it from there.
+    const restoreInit = props.restore ? [restoreDownloadContainer(this, props.restore, name, props.registry, [0])] : [];
     const scheduling = renderScheduling(this, 'scheduling', props.scheduling, dataSelector);
     const podLabels = labels('mysql');
     this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
@@ -585,6 +611,8 @@ export class MysqlCluster extends Construct {
                   { name: 'RUN_CONF', value: '/run/mysql/my.cnf' },
                   { name: 'CLIENT_CNF', value: '/run/mysql/client.cnf' },
                   { name: 'DATA_DIR', value: dataDir },
+                  { name: 'STATE_DIR', value: '/data/agent' },
+                  { name: 'RESTORE_DIR', value: '/restore' },
                   // The agent loads time zones without binary logging; the image's load would create GTIDs.
                   { name: 'MYSQL_INITDB_SKIP_TZINFO', value: '1' },
                 ],
@@ -602,6 +630,8 @@ export class MysqlCluster extends Construct {
                   { name: 'run', mountPath: '/run/mysql' },
                   { name: 'mysqld-run', mountPath: '/var/run/mysqld' },
                   { name: 'tmp', mountPath: '/tmp' },
+                  { name: 'initdb', mountPath: '/docker-entrypoint-initdb.d', readOnly: true },
+                  ...(restoreInit.length ? [{ name: 'restore', mountPath: '/restore', readOnly: true }] : []),
                 ],
               },
               {
@@ -644,6 +674,7 @@ export class MysqlCluster extends Construct {
             volumes: [
               { name: 'config', configMap: { name: `${name}-config` } },
               { name: 'scripts', configMap: { name: `${name}-scripts`, defaultMode: 0o555 } },
+              { name: 'initdb', configMap: { name: `${name}-scripts`, items: [{ key: 'first-boot.sql', path: 'first-boot.sql' }] } },
               { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
               { name: 'agent-run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
               { name: 'mysqld-run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
@@ -761,28 +792,51 @@ export class MysqlCluster extends Construct {
 
     // Backup: a replica (read Service) first, the primary when no replica answers.
     if (props.backup) {
+      const physical = props.backupMethod === MysqlBackupMethod.PHYSICAL;
+      const backupEnv: k8s.EnvVar[] = [
+        { name: 'BACKUP_HOSTS', value: this.readService ? `${name}-read ${name}` : name },
+        { name: 'MYSQL_PORT', value: String(MYSQL_PORT) },
+        { name: 'CLIENT_CNF', value: '/tmp/client.cnf' },
+        { name: 'OUT_DIR', value: '/backup' },
+        secretEnv('MYSQL_ROOT_PASSWORD', rootRef),
+      ];
       this.backupCronJob = createBackupCronJob(this, props.backup, {
         name: `${name}-backup`,
         labels: labels('backup'),
         defaultPrefix: name,
         registry: props.registry,
         podSecurityContext: podSecurity,
-        dumpContainer: {
+        dumpContainer: physical ? {
+          name: 'clone',
+          image: image.image,
+          imagePullPolicy: image.pullPolicy,
+          command: ['bash', '-c', mysqlPhysicalBackupScript()],
+          env: [
+            ...backupEnv,
+            { name: 'REPL_USER', value: REPL_USER },
+            secretEnv('REPL_PASSWORD', replRef),
+            { name: 'BASE_CONF', value: '/etc/mysql-config/my.cnf' },
+            { name: 'WORK_DIR', value: '/tmp' },
+          ],
+          // The temporary server: a 128Mi buffer pool plus performance_schema and clone buffers.
+          resources: fixedResources(250, 2000, 768, 2048),
+          securityContext: hardened,
+          volumeMounts: [
+            { name: 'backup', mountPath: '/backup' },
+            { name: 'tmp', mountPath: '/tmp' },
+            { name: 'config', mountPath: '/etc/mysql-config', readOnly: true },
+          ],
+        } : {
           name: 'dump',
           image: image.image,
           imagePullPolicy: image.pullPolicy,
           command: ['bash', '-c', mysqlBackupScript()],
-          env: [
-            { name: 'BACKUP_HOSTS', value: this.readService ? `${name}-read ${name}` : name },
-            { name: 'MYSQL_PORT', value: String(MYSQL_PORT) },
-            { name: 'CLIENT_CNF', value: '/tmp/client.cnf' },
-            { name: 'OUT_DIR', value: '/backup' },
-            secretEnv('MYSQL_ROOT_PASSWORD', rootRef),
-          ],
+          env: backupEnv,
           resources: fixedResources(100, 1000, 256, 1024),
           securityContext: hardened,
           volumeMounts: [{ name: 'backup', mountPath: '/backup' }, { name: 'tmp', mountPath: '/tmp' }],
         },
+        extraVolumes: physical ? [{ name: 'config', configMap: { name: `${name}-config` } }] : undefined,
       });
     }
   }

@@ -41,12 +41,17 @@ function changeSource(hostVar: string): string {
  * for group replication, the local address) and the root client file, then runs the image's entrypoint.
  * A server that already holds data starts read-only; the agent decides whether it may accept writes.
  *
+ * Pod 0 of a cluster restored from a physical backup first moves the downloaded data files into its empty data
+ * directory. Until the agent has seen that server answer, each start also resets the root password (the backup
+ * carries the old cluster's) and keeps replication stopped (the backup may come from a replica).
+ *
  * env: POD_NAME, SELF_HOST, SERVER_ID_OFFSET, MYSQL_PORT, TOPOLOGY, BASE_CONF, RUN_CONF, CLIENT_CNF, DATA_DIR,
- * MYSQL_ROOT_PASSWORD.
+ * MYSQL_ROOT_PASSWORD, RESTORE_DIR, STATE_DIR.
  */
 export function mysqlEntrypointScript(): string {
   return `#!/bin/bash
 set -euo pipefail
+${COMMON}
 ordinal=\${POD_NAME##*-}
 if ! [[ $ordinal =~ ^[0-9]+$ ]]; then
   echo "cannot read the ordinal from pod name $POD_NAME" >&2
@@ -54,6 +59,33 @@ if ! [[ $ordinal =~ ^[0-9]+$ ]]; then
 fi
 : "\${MYSQL_ROOT_PASSWORD:?MYSQL_ROOT_PASSWORD must come from the root password Secret}"
 umask 077
+restored_marker="$STATE_DIR/restored-physical"
+run_dir=$(dirname "$RUN_CONF")
+staging="$DATA_DIR.restoring"
+if [ ! -d "$DATA_DIR/mysql" ]; then
+  if [ "$ordinal" = "0" ] && [ -f "$RESTORE_DIR/mysql-dirs.txt" ]; then
+    log "restoring the physical backup $(head -n 1 "$RESTORE_DIR/backup-info.txt" 2>/dev/null)"
+    rm -rf "$staging"
+    mkdir -p "$staging" "$STATE_DIR"
+    # S3 keeps no empty folders: the backup lists them.
+    (cd "$staging" && xargs -d '\\n' mkdir -p < "$RESTORE_DIR/mysql-dirs.txt")
+    cp -R "$RESTORE_DIR/data/." "$staging/"
+    find "$staging" -type f -name '*.gz' -exec gunzip {} +
+    # The image (and this script) tell a data directory by its mysql folder.
+    mkdir -p "$staging/mysql"
+    touch "$restored_marker"
+    rmdir "$DATA_DIR" 2>/dev/null || true
+    if [ -e "$DATA_DIR" ]; then
+      echo "$DATA_DIR holds files but no MySQL data; not restoring over them" >&2
+      exit 1
+    fi
+    mv "$staging" "$DATA_DIR"
+    log "data files restored"
+  elif [ -d "$staging" ]; then
+    echo "a restore into this volume was interrupted and the backup is no longer downloaded: delete $staging (or the volume) and restart the pod" >&2
+    exit 1
+  fi
+fi
 {
   cat "$BASE_CONF"
   echo
@@ -65,11 +97,33 @@ umask 077
     # The MySQL communication stack carries group traffic on the server port.
     echo "loose_group_replication_local_address=$SELF_HOST:$MYSQL_PORT"
   fi
-  # The image's first-boot setup needs a writable server, so only a server with data starts read-only.
+  # The image's first-boot setup needs a writable server, so only a server with data starts read-only
+  # (a new server is made read-only by the image's init step, see first-boot.sql).
   if [ -d "$DATA_DIR/mysql" ]; then
     echo "super_read_only=ON"
   fi
+  if [ -f "$restored_marker" ]; then
+    echo "skip_replica_start=ON"
+    echo "init_file=$run_dir/restore-init.sql"
+  fi
 } > "$RUN_CONF"
+if [ -f "$restored_marker" ]; then
+  if [[ $MYSQL_ROOT_PASSWORD == *$'\\n'* ]]; then
+    echo "the root password contains a line break, which an init file cannot carry" >&2
+    exit 1
+  fi
+  pw=$(q "$MYSQL_ROOT_PASSWORD")
+  # One statement per line: mysqld reads init files line by line. Not binary-logged: the GTID set stays the backup's.
+  cat > "$run_dir/restore-init.sql" <<SQL
+SET SESSION sql_log_bin = 0;
+SET GLOBAL super_read_only = OFF;
+ALTER USER 'root'@'localhost' IDENTIFIED BY $pw;
+CREATE USER IF NOT EXISTS 'root'@'%' IDENTIFIED BY $pw;
+ALTER USER 'root'@'%' IDENTIFIED BY $pw;
+GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION;
+SET GLOBAL super_read_only = ON;
+SQL
+fi
 printf '[client]\\nuser=root\\npassword="%s"\\nconnect-timeout=5\\n' "$MYSQL_ROOT_PASSWORD" > "$CLIENT_CNF"
 exec docker-entrypoint.sh mysqld --defaults-file="$RUN_CONF"
 `;
@@ -312,6 +366,16 @@ log "MySQL answers; topology $TOPOLOGY, pod $POD_NAME"
 if [ ! -f "$state_dir/initialized" ]; then
   sql 127.0.0.1 <<< 'SET GLOBAL super_read_only = ON;' || log "could not make the new server read-only"
 fi
+# A physical backup may come from a replica or a group member: its replication settings point at the old
+# cluster. The server answering with the new root password also shows the entrypoint's reset took effect.
+if [ -f "$state_dir/restored-physical" ]; then
+  if sql 127.0.0.1 <<< 'STOP REPLICA; RESET REPLICA ALL;'; then
+    rm -f "$state_dir/restored-physical"
+    log "restored from a physical backup: the source's replication settings are cleared"
+  else
+    log "could not clear the replication settings of the restored data"
+  fi
+fi
 ensure_system_users || log "could not create the system users; retrying on the next restart of the agent"
 last="unset"
 while true; do
@@ -455,6 +519,111 @@ else
     --default-character-set=utf8mb4 --databases "\${dbs[@]}" | gzip > "$OUT_DIR/mysql.sql.gz"
 fi
 log "dump written: $(du -h "$OUT_DIR/mysql.sql.gz" | cut -f1)"
+`;
+}
+
+/**
+ * The image's first-boot init step (run once, by the image's entrypoint, on a new data directory): the real
+ * server then starts read-only, so no peer can mistake a new server for a primary before its agent has decided.
+ */
+export function mysqlFirstBootSql(): string {
+  return 'SET PERSIST_ONLY super_read_only = ON;\n';
+}
+
+/**
+ * The physical backup step (MysqlBackupMethod.PHYSICAL): a temporary server in the Job clones a running
+ * server's data with the clone plugin, a replica first. A clone opens several connections, so the donor is
+ * addressed by its own pod name (its report_host), never by a Service that could spread them over servers. The
+ * temporary server uses the cluster's my.cnf (the clone needs the same plugins and character set) with a small
+ * buffer pool and no network. Each data file is gzipped; mysql-dirs.txt lists the folders (S3 keeps no empty
+ * ones); auto.cnf is left out, so a restored server gets its own server_uuid.
+ *
+ * env: BACKUP_HOSTS, MYSQL_PORT, CLIENT_CNF, MYSQL_ROOT_PASSWORD, REPL_USER, REPL_PASSWORD, BASE_CONF, WORK_DIR,
+ * OUT_DIR.
+ */
+export function mysqlPhysicalBackupScript(): string {
+  return `#!/bin/bash
+set -euo pipefail
+${COMMON}
+client_cnf "$CLIENT_CNF" root "$MYSQL_ROOT_PASSWORD"
+donor=""
+for h in $BACKUP_HOSTS; do
+  d=$(val "$h" 'SELECT @@global.report_host' || true)
+  if [ -n "$d" ] && [ "$(val "$d" 'SELECT 1')" = "1" ]; then
+    donor=$d
+    break
+  fi
+done
+if [ -z "$donor" ]; then
+  log "none of $BACKUP_HOSTS answers"
+  exit 1
+fi
+datadir="$WORK_DIR/recipient"
+sock="$WORK_DIR/recipient.sock"
+conf="$WORK_DIR/recipient.cnf"
+target="$OUT_DIR/data"
+{
+  cat "$BASE_CONF"
+  echo
+  echo "[mysqld]"
+  echo "datadir=$datadir"
+  echo "socket=$sock"
+  echo "pid-file=$WORK_DIR/recipient.pid"
+  echo "log-error=$WORK_DIR/recipient.err"
+  echo "skip-networking=ON"
+  echo "innodb_buffer_pool_size=134217728"
+  echo "max_connections=10"
+  echo "slow_query_log=OFF"
+  echo "slow_query_log_file=$WORK_DIR/slow.log"
+  echo "skip_replica_start=ON"
+  echo "loose_rpl_semi_sync_source_enabled=OFF"
+  echo "loose_rpl_semi_sync_replica_enabled=OFF"
+  echo "clone_valid_donor_list=$donor:$MYSQL_PORT"
+} > "$conf"
+local_sql() { mysql --no-defaults --socket="$sock" -u root -N -B; }
+log "starting a temporary server to receive the clone"
+mysqld --defaults-file="$conf" --initialize-insecure
+mysqld --defaults-file="$conf" &
+server=$!
+stop_server() {
+  if kill -0 "$server" 2>/dev/null; then
+    local_sql <<< 'SHUTDOWN;' 2>/dev/null || kill "$server"
+    wait "$server" || true
+  fi
+}
+trap stop_server EXIT
+for _ in $(seq 1 120); do
+  if [ "$(local_sql <<< 'SELECT 1' 2>/dev/null)" = "1" ]; then
+    break
+  fi
+  kill -0 "$server" 2>/dev/null || { cat "$WORK_DIR/recipient.err" >&2; exit 1; }
+  sleep 1
+done
+log "cloning the data of $donor"
+local_sql <<SQL
+CLONE INSTANCE FROM $(q "$REPL_USER")@$(q "$donor"):$MYSQL_PORT IDENTIFIED BY $(q "$REPL_PASSWORD")
+  DATA DIRECTORY = $(q "$target") REQUIRE SSL;
+SQL
+status=$(local_sql <<< "SELECT CONCAT(STATE, '|', REPLACE(GTID_EXECUTED, '\\n', '')) FROM performance_schema.clone_status")
+if [ "\${status%%|*}" != "Completed" ]; then
+  log "the clone did not complete: \${status%%|*}"
+  exit 1
+fi
+version=$(local_sql <<< 'SELECT @@version')
+stop_server
+trap - EXIT
+rm -f "$target/auto.cnf"
+(cd "$target" && find . -mindepth 1 -type d) > "$OUT_DIR/mysql-dirs.txt"
+find "$target" -type f -exec gzip -1 {} +
+{
+  echo "source: $donor"
+  echo "time: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "method: physical (clone)"
+  echo "version: $version"
+  echo "gtid_executed: \${status#*|}"
+} > "$OUT_DIR/backup-info.txt"
+rm -rf "$datadir"
+log "clone written: $(du -sh "$target" | cut -f1)"
 `;
 }
 

@@ -77,6 +77,19 @@ describe('S3 backup scripts (real bash, fake aws CLI backed by a folder)', () =>
     expect(readFileSync(join(restore, 'shard-0.rdb'), 'utf8')).toBe('data of 20261121T020000Z');
   });
 
+  test('download with RESTORE_ORDINALS: only pods with those ordinals download', () => {
+    seed('20261121T020000Z', true);
+    const data = join(dir, 'data');
+    mkdirSync(data);
+    for (const [pod, expected] of [['db-1', false], ['db-10', false], ['db-0', true]] as const) {
+      const restore = join(dir, `restore-${pod}`);
+      mkdirSync(restore);
+      const r = run(s3DownloadScript(), { BACKUP_ID: 'latest', RESTORE_DIR: restore, DATA_DIR: data, RESTORE_ORDINALS: '0', POD_NAME: pod });
+      expect(r.status).toBe(0);
+      expect(existsSync(join(restore, 'shard-0.rdb'))).toBe(expected);
+    }
+  });
+
   test('download of a named incomplete backup fails; a volume with data is never touched', () => {
     seed('20261122T020000Z', false);
     const data = join(dir, 'data');

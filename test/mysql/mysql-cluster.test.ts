@@ -2,7 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Chart, Cron, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { BinlogFormat, Credentials, MysqlCluster, MysqlClusterProps, MysqlTopology, MysqlVersion } from '../../src';
+import { BinlogFormat, Credentials, MysqlBackupMethod, MysqlCluster, MysqlClusterProps, MysqlTopology, MysqlVersion } from '../../src';
 import { WARNING_METADATA } from '../../src/core/validation';
 import {
   checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, expectProductionPolicy, expectValidManifests, loadMetricList,
@@ -170,6 +170,13 @@ describe('MysqlCluster, replication (defaults) with users and backup', () => {
     expect(dump.command[2]).toContain('--single-transaction');
   });
 
+  test('a new server starts read-only: the image runs first-boot.sql once, on a new data directory', () => {
+    const pod = find(objs, 'StatefulSet', 'orders').spec.template.spec;
+    expect(container(pod, 'mysql').volumeMounts).toContainEqual({ name: 'initdb', mountPath: '/docker-entrypoint-initdb.d', readOnly: true });
+    expect(pod.volumes).toContainEqual({ name: 'initdb', configMap: { name: 'orders-scripts', items: [{ key: 'first-boot.sql', path: 'first-boot.sql' }] } });
+    expect(find(objs, 'ConfigMap', 'orders-scripts').data['first-boot.sql']).toBe('SET PERSIST_ONLY super_read_only = ON;\n');
+  });
+
   test('PDB allows one disruption; NetworkPolicy admits members, clients on 3306 and the scraper on 9104', () => {
     expect(find(objs, 'PodDisruptionBudget', 'orders').spec.maxUnavailable).toBe(1);
     const np = find(objs, 'NetworkPolicy', 'orders');
@@ -217,7 +224,7 @@ describe('MysqlCluster, replication (defaults) with users and backup', () => {
 });
 
 describe('MysqlCluster, group replication', () => {
-  const { mysql, objs } = synth({ topology: MysqlTopology.GROUP_REPLICATION, instances: 5, backup });
+  const { mysql, objs } = synth({ topology: MysqlTopology.GROUP_REPLICATION, instances: 5, backup, backupMethod: MysqlBackupMethod.PHYSICAL });
 
   test('valid manifests under the production policy; every script passes shellcheck', () => {
     expectValidManifests(objs);
@@ -256,6 +263,21 @@ describe('MysqlCluster, group replication', () => {
     expect(dash.panels.map((p: any) => p.title)).toContain('Members by state');
   });
 
+  test('physical backup: a temporary server in the Job clones a member with the replication user, using the cluster my.cnf', () => {
+    const job = find(objs, 'CronJob', 'orders-backup').spec.jobTemplate.spec.template.spec;
+    const clone = job.initContainers[0];
+    expect(clone.name).toBe('clone');
+    expect(clone.command[2]).toContain('CLONE INSTANCE FROM');
+    expect(clone.command[2]).not.toContain('mysqldump');
+    const env = Object.fromEntries(clone.env.map((e: any) => [e.name, e.value ?? e.valueFrom.secretKeyRef]));
+    expect(env.BACKUP_HOSTS).toBe('orders-read orders');
+    expect(env.REPL_PASSWORD).toEqual({ name: 'orders-replication', key: 'password' });
+    expect(env.BASE_CONF).toBe('/etc/mysql-config/my.cnf');
+    expect(clone.volumeMounts).toContainEqual({ name: 'config', mountPath: '/etc/mysql-config', readOnly: true });
+    expect(job.volumes).toContainEqual({ name: 'config', configMap: { name: 'orders-config' } });
+    expect(clone.securityContext.readOnlyRootFilesystem).toBe(true);
+  });
+
   test('manifests are stable (reviewed snapshot)', () => {
     expect(objs).toMatchSnapshot();
   });
@@ -288,6 +310,12 @@ describe('MysqlCluster, standalone with restore', () => {
     expect(pod.initContainers.map((c: any) => c.name)).toEqual(['restore-download']);
     expect(pod.initContainers[0].env.find((e: any) => e.name === 'BACKUP_ID').value).toBe('20261124T030000Z');
     expect(container(pod, 'agent').volumeMounts).toContainEqual({ name: 'restore', mountPath: '/restore', readOnly: true });
+    // The entrypoint turns a physical backup into the data directory.
+    expect(container(pod, 'mysql').volumeMounts).toContainEqual({ name: 'restore', mountPath: '/restore', readOnly: true });
+    // Only pod 0, the first primary, downloads: the others copy the data from it.
+    const env = Object.fromEntries(pod.initContainers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(env.RESTORE_ORDINALS).toBe('0');
+    expect(env.POD_NAME).toEqual({ fieldRef: { fieldPath: 'metadata.name' } });
   });
 });
 
@@ -324,6 +352,7 @@ describe('MysqlCluster validation: each rule names the prop, the value and what 
     ['slow query alert rate', { slowQueriesAlertPerSecond: -1 }, /invalid slowQueriesAlertPerSecond = -1/],
     ['backup bucket', { backup: { target: { bucket: 'A', credentialsSecret: 's' } } }, /invalid backup.target.bucket = "A"/],
     ['restore id', { restore: { source: backup.target, backupId: 'yesterday' } }, /invalid restore.backupId = "yesterday"/],
+    ['backup method without backup', { backupMethod: MysqlBackupMethod.PHYSICAL }, /invalid backupMethod = "physical": needs backup/],
     ['instance name', { name: 'Orders' }, /invalid name = "Orders"/],
   ])('%s', (_, props, message) => {
     expect(errorOf(props)).toMatch(message);

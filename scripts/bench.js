@@ -17,35 +17,37 @@ function child(count, plainOnly) {
   const loaded = process.hrtime.bigint();
 
   const app = new App({ outdir: path.join(require('os').tmpdir(), 'cdk8s-middleware-bench') });
-  // The mix cycles through the constructs the library has: Redis Cluster with backups, Redis Sentinel,
-  // standalone Redis, and a Redis disaster-recovery pair (two clusters, one chart each, RedisShake between).
-  let charts = 0;
-  for (let i = 0; i < count; i++) {
-    const kind = i % 4;
-    if (kind === 3) {
+  const backup = {
+    target: { endpoint: 'http://minio.minio.svc:9000', bucket: 'backups', credentialsSecret: 's3' },
+    schedule: Cron.schedule({ minute: '0', hour: '2' }),
+    retentionDays: 7,
+  };
+  // The mix cycles through every construct of the library, in its common shapes. Each entry adds one cluster
+  // (the disaster-recovery pair adds two Redis clusters and RedisShake, in two charts) and returns its chart count.
+  const chart = (i) => new Chart(app, `c-${i}`, { namespace: `team-${i}` });
+  const MIX = [
+    (i) => { new lib.RedisCluster(chart(i), `redis-${i}`, { backup }); return 1; },
+    (i) => { new lib.RedisCluster(chart(i), `redis-${i}`, { mode: lib.RedisMode.SENTINEL }); return 1; },
+    (i) => { new lib.MysqlCluster(chart(i), `mysql-${i}`, { databases: ['app'], users: [{ name: 'app', databases: ['app'] }], backup }); return 1; },
+    (i) => {
+      new lib.MysqlCluster(chart(i), `mysql-${i}`, { topology: lib.MysqlTopology.GROUP_REPLICATION, backup, backupMethod: lib.MysqlBackupMethod.PHYSICAL });
+      return 1;
+    },
+    (i) => { new lib.RedisCluster(chart(i), `redis-${i}`, { mode: lib.RedisMode.STANDALONE }); return 1; },
+    (i) => {
       const a = new Chart(app, `dr-a-${i}`, { namespace: `team-${i}` });
       const b = new Chart(app, `dr-b-${i}`, { namespace: `team-${i}` });
-      charts += 2;
       const ra = new lib.RedisCluster(a, `ra-${i}`, { password: lib.Credentials.fromSecret(`ra-${i}-auth`) });
       const rb = new lib.RedisCluster(b, `rb-${i}`, { password: lib.Credentials.fromSecret(`rb-${i}-auth`) });
       new lib.CrossClusterRedisShake(app, `dr-${i}`, {
         source: lib.RedisShakeEndpoint.fromRedisCluster(ra, { reachableHost: 'a.example', peerCidrs: ['10.1.0.0/16'] }),
         target: lib.RedisShakeEndpoint.fromRedisCluster(rb, { reachableHost: 'b.example', peerCidrs: ['10.2.0.0/16'] }),
       });
-      continue;
-    }
-    const chart = new Chart(app, `c-${i}`, { namespace: `team-${i}` });
-    charts++;
-    const mode = [lib.RedisMode.CLUSTER, lib.RedisMode.SENTINEL, lib.RedisMode.STANDALONE][kind];
-    new lib.RedisCluster(chart, `redis-${i}`, {
-      mode,
-      backup: kind === 0 ? {
-        target: { endpoint: 'http://minio.minio.svc:9000', bucket: 'backups', credentialsSecret: 's3' },
-        schedule: Cron.schedule({ minute: '0', hour: '2' }),
-        retentionDays: 7,
-      } : undefined,
-    });
-  }
+      return 2;
+    },
+  ];
+  let charts = 0;
+  for (let i = 0; i < count; i++) charts += MIX[i % MIX.length](i);
   const built = process.hrtime.bigint();
   const ms = (a, b) => Number(b - a) / 1e6;
   if (plainOnly) {

@@ -25,6 +25,16 @@ sql() { mysql --defaults-extra-file="$CLIENT_CNF" -h "$1" -P "\${MYSQL_PORT:-330
 val() { sql "$1" <<< "$2" 2>/dev/null | head -n 1; }
 # gtids HOST: HOST's executed GTID set on one line, prefixed with "gtid:" so that an empty set differs from no answer.
 gtids() { val "$1" "SELECT CONCAT('gtid:', REPLACE(@@global.gtid_executed, '\\n', ''))"; }
+# first_answering HOST...: the first HOST that answers a query; nothing when none does.
+first_answering() {
+  local h
+  for h in "$@"; do
+    if [ "$(val "$h" 'SELECT 1')" = "1" ]; then
+      echo "$h"
+      return
+    fi
+  done
+}
 # member_state HOST: HOST's own group replication state (ONLINE, RECOVERING, ...); empty outside a group.
 member_state() { val "$1" "SELECT MEMBER_STATE FROM performance_schema.replication_group_members WHERE MEMBER_ID = @@server_uuid"; }`;
 
@@ -491,13 +501,8 @@ export function mysqlBackupScript(): string {
 set -euo pipefail
 ${COMMON}
 client_cnf "$CLIENT_CNF" root "$MYSQL_ROOT_PASSWORD"
-host=""
-for h in $BACKUP_HOSTS; do
-  if [ "$(val "$h" 'SELECT 1')" = "1" ]; then
-    host=$h
-    break
-  fi
-done
+# shellcheck disable=SC2086 # a list of host names
+host=$(first_answering $BACKUP_HOSTS)
 if [ -z "$host" ]; then
   log "none of $BACKUP_HOSTS answers"
   exit 1
@@ -546,14 +551,12 @@ export function mysqlPhysicalBackupScript(): string {
 set -euo pipefail
 ${COMMON}
 client_cnf "$CLIENT_CNF" root "$MYSQL_ROOT_PASSWORD"
+# shellcheck disable=SC2086 # a list of host names
+service=$(first_answering $BACKUP_HOSTS)
 donor=""
-for h in $BACKUP_HOSTS; do
-  d=$(val "$h" 'SELECT @@global.report_host' || true)
-  if [ -n "$d" ] && [ "$(val "$d" 'SELECT 1')" = "1" ]; then
-    donor=$d
-    break
-  fi
-done
+if [ -n "$service" ]; then
+  donor=$(first_answering "$(val "$service" 'SELECT @@global.report_host' || true)")
+fi
 if [ -z "$donor" ]; then
   log "none of $BACKUP_HOSTS answers"
   exit 1

@@ -3,14 +3,13 @@
  * path, the prop, the value and what is allowed) or produce manifests that pass the schema harness and the
  * production policy. Never a TypeError, never an invalid object.
  */
-import { Chart, Cron, Duration, Size, Testing } from 'cdk8s';
+import { Cron, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
   AntiAffinityMode, BinlogFormat, Credentials, MysqlBackupMethod, MysqlCluster, MysqlClusterProps, MysqlTopology, MysqlVersion,
 } from '../../src';
-import { ValidationError } from '../../src/core/validation';
-import { expectProductionPolicy, expectValidManifests } from '../harness';
+import { expectValidOrRejected } from '../harness/properties';
 
 // Each prop is left out three times in four, so that enough cases get past validation to test the manifests.
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: arb, weight: 1 });
@@ -74,28 +73,6 @@ const propsArb: fc.Arbitrary<MysqlClusterProps> = fc.record({
 }, { requiredKeys: [] });
 
 test('random props: a clear ValidationError or valid manifests', () => {
-  let valid = 0;
-  let rejected = 0;
-  fc.assert(fc.property(propsArb, (props) => {
-    const app = Testing.app();
-    const chart = new Chart(app, 'test', { namespace: 'prop' });
-    let objs: any[];
-    try {
-      new MysqlCluster(chart, 'db', props);
-      objs = Testing.synth(chart);
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
-      // Credentials are bound under a child scope per Secret (test/db/Root).
-      expect(e.message).toMatch(/^test\/db(\/[A-Za-z]+)?: invalid .+ = .+: .+/);
-      expect(e.prop).not.toBe('');
-      rejected++;
-      return;
-    }
-    expectValidManifests(objs);
-    expectProductionPolicy(objs);
-    valid++;
-  }), { numRuns: 600, seed: 20261125 });
-  // The generator must exercise both outcomes, or the property proves little.
-  expect(valid).toBeGreaterThan(20);
-  expect(rejected).toBeGreaterThan(20);
+  // Credentials are bound under a child scope per Secret (test/db/Root).
+  expectValidOrRejected(propsArb, (chart, props) => new MysqlCluster(chart, 'db', props), { numRuns: 600, seed: 20261125, path: /^test\/db(\/[A-Za-z]+)?: / });
 });

@@ -3,14 +3,13 @@
  * construct path, the prop, the value and what is allowed) or produce manifests that pass the schema harness.
  * Never a TypeError, never an invalid object.
  */
-import { Chart, Cron, Duration, Size, Testing } from 'cdk8s';
+import { Cron, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
   AntiAffinityMode, Credentials, EvictionPolicy, RedisCluster, RedisClusterProps, RedisMode, RedisPersistence, RedisVersion,
 } from '../../src';
-import { ValidationError } from '../../src/core/validation';
-import { expectProductionPolicy, expectValidManifests } from '../harness';
+import { expectValidOrRejected } from '../harness/properties';
 
 // Each prop is left out three times in four, so that enough cases get past validation to test the manifests.
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: arb, weight: 1 });
@@ -65,27 +64,5 @@ const propsArb: fc.Arbitrary<RedisClusterProps> = fc.record({
 }, { requiredKeys: [] });
 
 test('random props: a clear ValidationError or valid manifests', () => {
-  let valid = 0;
-  let rejected = 0;
-  fc.assert(fc.property(propsArb, (props) => {
-    const app = Testing.app();
-    const chart = new Chart(app, 'test', { namespace: 'prop' });
-    let objs: any[];
-    try {
-      new RedisCluster(chart, 'cache', props);
-      objs = Testing.synth(chart);
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
-      expect(e.message).toMatch(/^test\/cache: invalid .+ = .+: .+/);
-      expect(e.prop).not.toBe('');
-      rejected++;
-      return;
-    }
-    expectValidManifests(objs);
-    expectProductionPolicy(objs);
-    valid++;
-  }), { numRuns: 400, seed: 20261124 });
-  // The generator must exercise both outcomes, or the property proves little.
-  expect(valid).toBeGreaterThan(20);
-  expect(rejected).toBeGreaterThan(20);
+  expectValidOrRejected(propsArb, (chart, props) => new RedisCluster(chart, 'cache', props), { numRuns: 400, seed: 20261124, path: /^test\/cache: / });
 });

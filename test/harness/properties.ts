@@ -1,8 +1,22 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Size, Testing } from 'cdk8s';
+import { ContainerResources, Cpu } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { expectValidManifests } from './index';
 import { expectProductionPolicy } from './policy';
 import { ValidationError } from '../../src/core/validation';
+
+/** Leaves a prop out three times in four, so that enough cases get past validation to test the manifests. */
+export const optional = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: arb, weight: 1 });
+
+/** Random container resources, each bound optional, in millicores and mebibytes up to the given maxima. */
+export function resourcesArb(maxMillis: number, minMi: number, maxMi: number): fc.Arbitrary<ContainerResources> {
+  const cpu = fc.integer({ min: 1, max: maxMillis }).map(Cpu.millis);
+  const mem = fc.integer({ min: minMi, max: maxMi }).map((m) => Size.mebibytes(m));
+  return fc.record({
+    cpu: optional(fc.record({ request: optional(cpu), limit: optional(cpu) })),
+    memory: optional(fc.record({ request: optional(mem), limit: optional(mem) })),
+  });
+}
 
 /**
  * The property every construct must hold: for random props, building it either raises the library's

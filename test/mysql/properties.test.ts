@@ -4,15 +4,12 @@
  * production policy. Never a TypeError, never an invalid object.
  */
 import { Cron, Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
   AntiAffinityMode, BinlogFormat, Credentials, MysqlBackupMethod, MysqlCluster, MysqlClusterProps, MysqlTopology, MysqlVersion,
 } from '../../src';
-import { expectValidOrRejected } from '../harness/properties';
+import { expectValidOrRejected, optional, resourcesArb } from '../harness/properties';
 
-// Each prop is left out three times in four, so that enough cases get past validation to test the manifests.
-const optional = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: arb, weight: 1 });
 const s3 = { endpoint: 'http://minio.minio.svc:9000', bucket: 'mysql-backups', credentialsSecret: 's3-creds' };
 
 const propsArb: fc.Arbitrary<MysqlClusterProps> = fc.record({
@@ -23,16 +20,7 @@ const propsArb: fc.Arbitrary<MysqlClusterProps> = fc.record({
   semiSync: optional(fc.boolean()),
   semiSyncTimeout: optional(fc.integer({ min: 0, max: 5000 }).map((ms) => Duration.millis(ms))),
   serverIdOffset: optional(fc.integer({ min: -1, max: 5000 })),
-  resources: optional(fc.record({
-    cpu: optional(fc.record({
-      request: optional(fc.integer({ min: 1, max: 4000 }).map(Cpu.millis)),
-      limit: optional(fc.integer({ min: 1, max: 4000 }).map(Cpu.millis)),
-    })),
-    memory: optional(fc.record({
-      request: optional(fc.integer({ min: 64, max: 16384 }).map((m) => Size.mebibytes(m))),
-      limit: optional(fc.integer({ min: 64, max: 16384 }).map((m) => Size.mebibytes(m))),
-    })),
-  })),
+  resources: optional(resourcesArb(4000, 64, 16384)),
   bufferPoolPercent: optional(fc.integer({ min: 0, max: 100 })),
   maxConnections: optional(fc.integer({ min: 0, max: 200_000 })),
   slowQueryLog: optional(fc.boolean()),

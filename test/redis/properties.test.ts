@@ -4,15 +4,12 @@
  * Never a TypeError, never an invalid object.
  */
 import { Cron, Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
   AntiAffinityMode, Credentials, EvictionPolicy, RedisCluster, RedisClusterProps, RedisMode, RedisPersistence, RedisVersion,
 } from '../../src';
-import { expectValidOrRejected } from '../harness/properties';
+import { expectValidOrRejected, optional, resourcesArb } from '../harness/properties';
 
-// Each prop is left out three times in four, so that enough cases get past validation to test the manifests.
-const optional = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: arb, weight: 1 });
 
 const propsArb: fc.Arbitrary<RedisClusterProps> = fc.record({
   name: optional(fc.oneof(fc.constantFrom('cache', 'sessions', 'a', 'x'.repeat(40), 'x'.repeat(41), 'Bad_Name', '-x', 'ok-1'))),
@@ -21,16 +18,7 @@ const propsArb: fc.Arbitrary<RedisClusterProps> = fc.record({
   masters: optional(fc.integer({ min: -2, max: 110 })),
   replicasPerMaster: optional(fc.integer({ min: -1, max: 7 })),
   sentinels: optional(fc.integer({ min: 0, max: 11 })),
-  resources: optional(fc.record({
-    cpu: optional(fc.record({
-      request: optional(fc.integer({ min: 1, max: 4000 }).map(Cpu.millis)),
-      limit: optional(fc.integer({ min: 1, max: 4000 }).map(Cpu.millis)),
-    })),
-    memory: optional(fc.record({
-      request: optional(fc.integer({ min: 1, max: 8192 }).map((m) => Size.mebibytes(m))),
-      limit: optional(fc.integer({ min: 1, max: 8192 }).map((m) => Size.mebibytes(m))),
-    })),
-  })),
+  resources: optional(resourcesArb(4000, 1, 8192)),
   maxmemoryPercent: optional(fc.integer({ min: 0, max: 100 })),
   evictionPolicy: optional(fc.constantFrom(...Object.values(EvictionPolicy))),
   persistence: optional(fc.constantFrom(...Object.values(RedisPersistence))),

@@ -5,6 +5,7 @@ import { s3DownloadScript, s3UploadScript } from './scripts';
 import { ImageProps, ImageRegistryProps, resolveImage } from '../core/images';
 import { fixedResources } from '../core/resources';
 import { checkInteger, checkRule, fail } from '../core/validation';
+import { AlertRule, AlertSeverity } from '../monitoring/alerts';
 
 /** An S3-compatible bucket (AWS S3, MinIO, Ceph RGW, ...). */
 export interface S3Target {
@@ -217,6 +218,29 @@ export function createBackupCronJob(scope: Construct, props: BackupProps, o: Bac
       },
     },
   });
+}
+
+/**
+ * The alert on a cluster's backups, from kube-state-metrics: it fires when the newest run of the backup CronJob
+ * failed (or runs failed and none ever succeeded), and clears with the next successful run. Runs are matched to
+ * the CronJob through their owner, so Job names never need to be guessed.
+ */
+export function backupFailedAlert(o: { readonly engine: string; readonly cronJobName: string; readonly namespace?: string; readonly instance: string }): AlertRule {
+  const ns = o.namespace ? `namespace="${o.namespace}"` : '';
+  const m = (extra: string) => `{${[ns, extra].filter((x) => x).join(',')}}`;
+  const start = `max by (namespace, job_name) (kube_job_status_start_time${m('')})`;
+  const owned = `max by (namespace, job_name) (kube_job_owner${m(`owner_kind="CronJob",owner_name="${o.cronJobName}"`)})`;
+  const failed = `(max by (namespace, job_name) (kube_job_failed${m('condition="true"')}) == 1)`;
+  const succeeded = `(max by (namespace, job_name) (kube_job_status_succeeded${m('')}) > 0)`;
+  const newest = (outcome: string) => `max(${start} and on (namespace, job_name) ${owned} and on (namespace, job_name) ${outcome})`;
+  return {
+    name: `${o.engine}BackupFailed`,
+    expr: `${newest(failed)} > (${newest(succeeded)} or vector(0))`,
+    for: Duration.minutes(1),
+    severity: AlertSeverity.WARNING,
+    summary: `The newest backup of ${o.engine} ${o.instance} failed`,
+    description: `The last run of CronJob ${o.cronJobName} failed after its retries. Read the log of its failed pod (kubectl logs job/<job>); the previous backups in S3 are kept.`,
+  };
 }
 
 /**

@@ -17,7 +17,7 @@ import {
 } from './scripts';
 import { createDisruptionBudget } from '../availability/disruption-budget';
 import { createNetworkPolicy } from '../availability/network-policy';
-import { BackupProps, createBackupCronJob, restoreDownloadContainer, RestoreProps } from '../backup/backup';
+import { backupFailedAlert, BackupProps, createBackupCronJob, restoreDownloadContainer, RestoreProps } from '../backup/backup';
 import { MiddlewareClusterProps } from '../core/cluster-props';
 import { ImageProps, pullSecrets, resolveImage } from '../core/images';
 import { componentLabels, InstanceIdentity, selectorLabels } from '../core/labels';
@@ -777,7 +777,10 @@ export class MysqlCluster extends Construct {
         labels: labels('metrics'),
         serviceSelector: selectorLabels(ident, 'metrics'),
         metricsPortName: 'metrics',
-        alerts: mysqlAlerts({ selector: sel, topology, instances, instance: name, lagSeconds, slowQueriesPerSecond: slow }),
+        alerts: [
+          ...mysqlAlerts({ selector: sel, topology, instances, instance: name, lagSeconds, slowQueriesPerSecond: slow }),
+          ...(props.backup ? [backupFailedAlert({ engine: 'MySQL', cronJobName: `${name}-backup`, namespace, instance: name })] : []),
+        ],
         ruleGroup: `mysql.${name}`,
         dashboard: mysqlDashboard({ uid: `mysql-${name}`.slice(0, 40), title: `MySQL / ${name}`, job, namespace, topology }),
         podTargetLabels: [ROLE_LABEL],

@@ -15,7 +15,7 @@ import {
 } from './scripts';
 import { createDisruptionBudget } from '../availability/disruption-budget';
 import { createNetworkPolicy } from '../availability/network-policy';
-import { BackupProps, createBackupCronJob, restoreDownloadContainer, RestoreProps } from '../backup/backup';
+import { backupFailedAlert, BackupProps, createBackupCronJob, restoreDownloadContainer, RestoreProps } from '../backup/backup';
 import { MiddlewareClusterProps } from '../core/cluster-props';
 import { ImageProps, pullSecrets, ResolvedImage, resolveImage } from '../core/images';
 import { componentLabels, InstanceIdentity, selectorLabels } from '../core/labels';
@@ -660,7 +660,10 @@ export class RedisCluster extends Construct {
         labels: labels('metrics'),
         serviceSelector: selectorLabels(id7, 'metrics'),
         metricsPortName: 'metrics',
-        alerts: redisAlerts({ selector: sel, mode, masters, replicasPerMaster: replicas, pods: dataHosts.length, instance: name, aof, rdb }),
+        alerts: [
+          ...redisAlerts({ selector: sel, mode, masters, replicasPerMaster: replicas, pods: dataHosts.length, instance: name, aof, rdb }),
+          ...(props.backup ? [backupFailedAlert({ engine: 'Redis', cronJobName: `${name}-backup`, namespace, instance: name })] : []),
+        ],
         ruleGroup: `redis.${name}`,
         dashboard: redisDashboard({ uid: `redis-${name}`.slice(0, 40), title: `Redis / ${name}`, job, namespace, mode }),
         podTargetLabels: ['role'],

@@ -2,7 +2,9 @@ import { spawnSync } from 'child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { backupFailedAlert } from '../../src/backup/backup';
 import { s3DownloadScript, s3UploadScript } from '../../src/backup/scripts';
+import { testRulesWithPromtool } from '../harness';
 
 /** Runs a backup script with a file-backed fake `aws` first on PATH. */
 describe('S3 backup scripts (real bash, fake aws CLI backed by a folder)', () => {
@@ -105,5 +107,40 @@ describe('S3 backup scripts (real bash, fake aws CLI backed by a folder)', () =>
     expect(skipped.status).toBe(0);
     expect(skipped.stdout).toContain('not restoring');
     expect(existsSync(join(dir, 'restore2'))).toBe(false);
+  });
+});
+
+describe('backupFailedAlert, evaluated by promtool on kube-state-metrics series', () => {
+  const rule = backupFailedAlert({ engine: 'MySQL', cronJobName: 'orders-backup', namespace: 'shop', instance: 'orders' });
+  const spec = { groups: [{ name: 'backup', rules: [{ alert: rule.name, expr: rule.expr, for: '1m', labels: { severity: rule.severity } }] }] };
+  // One Job of the CronJob: its owner, start time and outcome, as kube-state-metrics exports them.
+  const job = (name: string, start: number, outcome: 'ok' | 'failed' | 'running', cronJob = 'orders-backup') => [
+    { series: `kube_job_owner{namespace="shop",job_name="${name}",owner_kind="CronJob",owner_name="${cronJob}",owner_is_controller="true"}`, values: '1x10' },
+    { series: `kube_job_status_start_time{namespace="shop",job_name="${name}"}`, values: `${start}x10` },
+    { series: `kube_job_status_succeeded{namespace="shop",job_name="${name}"}`, values: `${outcome === 'ok' ? 1 : 0}x10` },
+    { series: `kube_job_failed{namespace="shop",job_name="${name}",condition="true"}`, values: `${outcome === 'failed' ? 1 : 0}x10` },
+  ];
+  const fires = { exp_alerts: [{ exp_labels: { severity: 'warning' } }] };
+  const at = (input: any[], expected: object) => ({
+    interval: '1m', input_series: input, alert_rule_test: [{ eval_time: '5m', alertname: 'MySQLBackupFailed', ...expected }],
+  });
+
+  test('fires when the newest run failed, also when none ever succeeded', () => {
+    testRulesWithPromtool(spec, [
+      at([...job('b-1', 1000, 'ok'), ...job('b-2', 2000, 'failed')], fires),
+      at([...job('b-1', 1000, 'failed')], fires),
+    ]);
+  });
+
+  test('stays quiet when a newer run succeeded, while a run is in progress, and for other CronJobs', () => {
+    testRulesWithPromtool(spec, [
+      at([...job('b-1', 1000, 'failed'), ...job('b-2', 2000, 'ok')], { exp_alerts: [] }),
+      at([...job('b-1', 1000, 'ok'), ...job('b-2', 2000, 'running')], { exp_alerts: [] }),
+      at([...job('x-1', 2000, 'failed', 'other-backup'), ...job('b-1', 1000, 'ok')], { exp_alerts: [] }),
+    ]);
+  });
+
+  test('a test that expects the wrong outcome fails (the check can fail)', () => {
+    expect(() => testRulesWithPromtool(spec, [at([...job('b-1', 1000, 'ok')], fires)])).toThrow(/promtool test rules failed/);
   });
 });

@@ -5,7 +5,9 @@
 import { crdErrors, hasCrd } from './crd-schema';
 import { isBuiltInKind, modelErrors, unknownFields } from './kube-schema';
 
-export { checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, loadMetricList, metricNamesInExpr, substituteGrafanaVariables } from './promql';
+export {
+  checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, loadMetricList, metricNamesInExpr, substituteGrafanaVariables, testRulesWithPromtool,
+} from './promql';
 export { shellcheckScript } from './shellcheck';
 export { FoundScript, scriptsOf } from './scripts';
 export { expectProductionPolicy, parseQuantity, policyViolations } from './policy';

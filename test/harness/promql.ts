@@ -27,6 +27,20 @@ export function checkRulesWithPromtool(spec: { groups: any[] }): void {
 }
 
 /**
+ * Runs `promtool test rules`: the alerts of `spec` evaluated against input series. Each test gives the series
+ * (`interval`, `input_series`) and the expected alerts (`alert_rule_test`), in promtool's unit-test format.
+ */
+export function testRulesWithPromtool(spec: { groups: any[] }, tests: any[]): void {
+  const dir = mkdtempSync(join(tmpdir(), 'promtool-test-'));
+  try {
+    writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: spec.groups }));
+    promtool(['test', 'rules'], 'tests.yaml', stringify({ rule_files: [join(dir, 'rules.yaml')], evaluation_interval: '1m', tests }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * Substitutes Grafana's variables the way a dashboard would at query time: interval variables become a
  * duration, template variables a plain value (in a regex matcher `.*` would also do; `x` is valid in both).
  */

@@ -207,7 +207,7 @@ describe('MysqlCluster, replication (defaults) with users and backup', () => {
     }
     expect(rules.find((r: any) => r.alert === 'MySQLReplicationLag').expr).toContain('> 30');
     expect(rules.find((r: any) => r.alert === 'MySQLTooManyConnections').expr).toContain('> 0.8');
-    expectKnownMetrics(rules.map((r: any) => r.expr), loadMetricList('mysqld_exporter'), ['up']);
+    expectKnownMetrics(rules.map((r: any) => r.expr), new Set([...loadMetricList('mysqld_exporter'), ...loadMetricList('kube_state_metrics')]), ['up']);
   });
 
   test('dashboard queries parse and use real exporter metrics', () => {
@@ -255,7 +255,7 @@ describe('MysqlCluster, group replication', () => {
     expect(names).toEqual(expect.arrayContaining(['MySQLGroupMemberNotOnline', 'MySQLGroupSmallerThanConfigured', 'MySQLGroupQuorumAtRisk', 'MySQLNoPrimary']));
     expect(names).not.toContain('MySQLReplicationLag');
     expect(rules.find((r: any) => r.alert === 'MySQLGroupQuorumAtRisk').expr).toContain('< 3');
-    expectKnownMetrics(rules.map((r: any) => r.expr), loadMetricList('mysqld_exporter'), ['up']);
+    expectKnownMetrics(rules.map((r: any) => r.expr), new Set([...loadMetricList('mysqld_exporter'), ...loadMetricList('kube_state_metrics')]), ['up']);
     const dash = JSON.parse(find(objs, 'ConfigMap', 'orders-dashboard').data['mysql-orders.json']);
     const exprs: string[] = dash.panels.flatMap((p: any) => (p.targets ?? []).map((t: any) => t.expr));
     checkQueriesWithPromtool(exprs);

@@ -189,9 +189,11 @@ describe('RedisCluster, cluster mode (defaults)', () => {
       expect(r.annotations.summary).toBeTruthy();
       expect(r.annotations.description).toBeTruthy();
       expect(r.annotations.runbook_url).toMatch(/^https:\/\/.+#redis/);
-      expect(r.expr).toContain('job="cache-metrics",namespace="shop"');
+      // Exporter alerts select this instance's scrape job; the backup alert its CronJob's runs.
+      expect(r.expr).toContain(r.alert === 'RedisBackupFailed' ? 'owner_name="cache-backup"' : 'job="cache-metrics",namespace="shop"');
     }
-    expectKnownMetrics(rules.map((r: any) => r.expr), loadMetricList('redis_exporter'), ['up']);
+    expect(rules.map((r: any) => r.alert)).toContain('RedisBackupFailed');
+    expectKnownMetrics(rules.map((r: any) => r.expr), new Set([...loadMetricList('redis_exporter'), ...loadMetricList('kube_state_metrics')]), ['up']);
   });
 
   test('every built-in alert, in every mode, has its runbook section', () => {

@@ -220,12 +220,20 @@ export function createBackupCronJob(scope: Construct, props: BackupProps, o: Bac
   });
 }
 
+export interface BackupAlertOptions {
+  /** Prefix of the alert name, e.g. `MySQL`. */
+  readonly engine: string;
+  readonly cronJobName: string;
+  readonly namespace?: string;
+  readonly instance: string;
+}
+
 /**
  * The alert on a cluster's backups, from kube-state-metrics: it fires when the newest run of the backup CronJob
  * failed (or runs failed and none ever succeeded), and clears with the next successful run. Runs are matched to
  * the CronJob through their owner, so Job names never need to be guessed.
  */
-export function backupFailedAlert(o: { readonly engine: string; readonly cronJobName: string; readonly namespace?: string; readonly instance: string }): AlertRule {
+export function backupFailedAlert(o: BackupAlertOptions): AlertRule {
   const ns = o.namespace ? `namespace="${o.namespace}"` : '';
   const m = (extra: string) => `{${[ns, extra].filter((x) => x).join(',')}}`;
   const start = `max by (namespace, job_name) (kube_job_status_start_time${m('')})`;

@@ -6,7 +6,8 @@ import { crdErrors, hasCrd } from './crd-schema';
 import { isBuiltInKind, modelErrors, unknownFields } from './kube-schema';
 
 export {
-  checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, loadMetricList, metricNamesInExpr, substituteGrafanaVariables, testRulesWithPromtool,
+  checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, loadMetricList, metricNamesInExpr, substituteGrafanaVariables,
+  testRulesWithPromtool,
 } from './promql';
 export { shellcheckScript } from './shellcheck';
 export { FoundScript, scriptsOf } from './scripts';

@@ -24,3 +24,7 @@ export {
 export {
   BinlogFormat, MysqlCluster, MysqlClusterProps, MysqlTopology, MysqlUser, MysqlVersion,
 } from './mysql/mysql-cluster';
+export {
+  ExternalAccessType, IssuerKind, KafkaAuthentication, KafkaCluster, KafkaClusterProps, KafkaExternalListenerProps, KafkaJmxExporterProps,
+  KafkaRackAwarenessProps, KafkaTlsProps, KafkaTopic, KafkaTopicOptions, KafkaTopology, KafkaUiProps, KafkaUser, KafkaVersion,
+} from './kafka/kafka-cluster';

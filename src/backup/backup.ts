@@ -161,6 +161,8 @@ export interface BackupJobOptions {
   readonly podSecurityContext: k8s.PodSecurityContext;
   readonly registry?: ImageRegistryProps;
   readonly defaultPrefix: string;
+  /** More volumes for the dump step (e.g. a CA certificate). */
+  readonly extraVolumes?: k8s.Volume[];
 }
 
 /** The backup CronJob: the engine's dump step, then upload to S3 and prune old backups. */
@@ -208,7 +210,7 @@ export function createBackupCronJob(scope: Construct, props: BackupProps, o: Bac
                 resources: fixedResources(50, 500, 128, 512),
                 securityContext: HARDENED,
               }],
-              volumes: [{ name: 'backup', emptyDir: {} }, { name: 'tmp', emptyDir: {} }],
+              volumes: [{ name: 'backup', emptyDir: {} }, { name: 'tmp', emptyDir: {} }, ...(o.extraVolumes ?? [])],
             },
           },
         },

@@ -20,7 +20,9 @@ import { componentLabels, InstanceIdentity, selectorLabels } from '../core/label
 import { fixedResources, renderResources, ResolvedResources, resolveResources, sizeBytes } from '../core/resources';
 import { checkDnsLabel, checkInteger, checkRule, warn } from '../core/validation';
 import { bindCredentials, Credentials, GeneratedSecretObjects, secretEnv, SecretKeyRef } from '../credentials/credentials';
-import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding, CertificateSpecPrivateKeyRotationPolicy } from '../imports/cert-manager.io';
+import {
+  Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding, CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages,
+} from '../imports/cert-manager.io';
 import { AlertRule } from '../monitoring/alerts';
 import { createMonitoring } from '../monitoring/monitoring';
 import { renderScheduling, SchedulingProps, TopologyKey } from '../scheduling/scheduling';
@@ -687,7 +689,7 @@ export class KafkaCluster extends Construct {
               encoding: CertificateSpecPrivateKeyEncoding.PKCS8,
               rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
             },
-            usages: ['server auth' as any, 'client auth' as any],
+            usages: [CertificateSpecUsages.SERVER_AUTH, CertificateSpecUsages.CLIENT_AUTH],
             issuerRef: { name: props.tls.issuerName, kind: props.tls.issuerKind ?? IssuerKind.ISSUER, group: 'cert-manager.io' },
           },
         });
@@ -743,9 +745,6 @@ export class KafkaCluster extends Construct {
     };
     const brokerStorage = resolveStorage(this, 'brokerStorage', props.brokerStorage, Size.gibibytes(50));
     const controllerStorage = resolveStorage(this, 'controllerStorage', props.controllerStorage, Size.gibibytes(10));
-
-    // Topics declared in props.
-    for (const t of props.topics ?? []) this.addTopic(t.name, t);
 
     // Configuration.
     const monitoringOn = props.monitoring?.enabled !== false;
@@ -918,7 +917,8 @@ export class KafkaCluster extends Construct {
                   { name: 'EXTERNAL_HOSTS', value: isBroker ? externalHosts.join(' ') : '' },
                   { name: 'EXTERNAL_PORTS', value: isBroker ? externalPorts.join(' ') : '' },
                   { name: 'SCRAM', value: String(scram) },
-                  ...(role !== 'controller' ? adminEnv : []),
+                  // Controllers need it too: formatting writes the admin's SCRAM credential into the bootstrap metadata.
+                  ...adminEnv,
                   { name: 'TLS', value: String(tls) },
                   { name: 'TLS_DIR', value: TLS_DIR },
                   { name: 'KEYSTORE', value: KEYSTORE_PEM },
@@ -1014,6 +1014,7 @@ export class KafkaCluster extends Construct {
       securityContext: podSecurity,
     });
     if (this.userSpecs.length > 0) this.ensureSetupJob();
+    for (const t of props.topics ?? []) this.addTopic(t.name, t);
 
     // Monitoring.
     const metricsPorts: number[] = [];
@@ -1180,7 +1181,8 @@ export class KafkaCluster extends Construct {
       const cidrs = ext.allowedCidrs ?? ['0.0.0.0/0'];
       this.networkPolicy.addJsonPatch(JsonPatch.add('/spec/ingress/-', {
         from: cidrs.map((cidr) => ({ ipBlock: { cidr } })),
-        ports: [{ protocol: 'TCP', port: EXTERNAL_CONTAINER_PORT }],
+        // Values in a patch are resolved like the rest of the object: an int-or-string needs its wrapper.
+        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(EXTERNAL_CONTAINER_PORT) }],
       }));
     }
 

@@ -43,7 +43,8 @@ configs() { "$KAFKA_BIN/kafka-configs.sh" --bootstrap-server "$BOOTSTRAP" --comm
 # ensure_topic NAME PARTITIONS RF CONFIGS: create it, or raise its partitions and set its configs (never decrease).
 ensure_topic() {
   local name=$1 partitions=$2 rf=$3 cfg=$4 current
-  current=$(topics --describe --topic "$name" 2>/dev/null | awk -F'\\t' '$1 ~ /^Topic: / { for (i = 1; i <= NF; i++) if ($i ~ /^PartitionCount: /) { sub(/^PartitionCount: /, "", $i); print $i } }')
+  # A missing topic makes --describe fail: that is the "create" case, not an error.
+  current=$({ topics --describe --topic "$name" 2>/dev/null || true; } | awk -F'\\t' '$1 ~ /^Topic: / { for (i = 1; i <= NF; i++) if ($i ~ /^PartitionCount: /) { sub(/^PartitionCount: /, "", $i); print $i } }')
   if [ -z "$current" ]; then
     log "creating topic $name ($partitions partitions, replication factor $rf)"
     local args=(--create --if-not-exists --topic "$name" --partitions "$partitions" --replication-factor "$rf")
@@ -87,6 +88,7 @@ ensure_topic() {
 export function kafkaEntrypointScript(): string {
   return `#!/bin/bash
 set -euo pipefail
+KAFKA_BIN=\${KAFKA_BIN:-/opt/kafka/bin}
 ordinal=\${POD_NAME##*-}
 if ! [[ $ordinal =~ ^[0-9]+$ ]]; then
   echo "cannot read the ordinal from pod name $POD_NAME" >&2
@@ -150,9 +152,9 @@ if [ ! -f "$DATA_DIR/meta.properties" ]; then
     # before any user exists.
     format+=(--add-scram "SCRAM-SHA-512=[name=$ADMIN_USER,password=$ADMIN_PASSWORD]")
   fi
-  /opt/kafka/bin/kafka-storage.sh format "\${format[@]}"
+  "$KAFKA_BIN/kafka-storage.sh" format "\${format[@]}"
 fi
-exec /opt/kafka/bin/kafka-server-start.sh "$RUN_CONF"
+exec "$KAFKA_BIN/kafka-server-start.sh" "$RUN_CONF"
 `;
 }
 
@@ -265,7 +267,7 @@ topics --describe --exclude-internal | awk -F'\\t' '
   }' > "$OUT_DIR/topics.txt"
 log "$(wc -l < "$OUT_DIR/topics.txt") topics"
 
-if "$KAFKA_BIN/kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$CLIENT_CONF" --list > /tmp/acls.list 2>/tmp/acls.err; then
+if "$KAFKA_BIN/kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$CLIENT_CONF" --list > "\${TMPDIR:-/tmp}/acls.list" 2>"\${TMPDIR:-/tmp}/acls.err"; then
   awk '
     /^Current ACLs for resource/ {
       match($0, /resourceType=[A-Z_]+/); type = substr($0, RSTART + 13, RLENGTH - 13)
@@ -279,10 +281,10 @@ if "$KAFKA_BIN/kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "
       match($0, /operation=[A-Z_]+/); op = substr($0, RSTART + 10, RLENGTH - 10)
       match($0, /permissionType=[A-Z]+/); perm = substr($0, RSTART + 15, RLENGTH - 15)
       print type "|" name "|" pattern "|" p "|" h "|" op "|" perm
-    }' /tmp/acls.list > "$OUT_DIR/acls.txt"
+    }' "\${TMPDIR:-/tmp}/acls.list" > "$OUT_DIR/acls.txt"
 else
   # Without an authorizer there are no ACLs to save.
-  log "no ACLs listed: $(head -n 1 /tmp/acls.err)"
+  log "no ACLs listed: $(head -n 1 "\${TMPDIR:-/tmp}/acls.err")"
   : > "$OUT_DIR/acls.txt"
 fi
 log "$(wc -l < "$OUT_DIR/acls.txt") ACLs"

@@ -549,7 +549,7 @@ export class KafkaCluster extends Construct {
     // Broker settings.
     const rf = checkInteger(this, 'defaultReplicationFactor', props.defaultReplicationFactor ?? Math.min(3, brokers), 1);
     checkRule(this, rf <= brokers, 'defaultReplicationFactor', rf, `must be <= the broker count (${brokers})`);
-    const minIsr = checkInteger(this, 'minInsyncReplicas', props.minInsyncReplicas ?? Math.min(2, rf), 1);
+    const minIsr = checkInteger(this, 'minInsyncReplicas', props.minInsyncReplicas ?? (rf >= 3 ? 2 : 1), 1);
     checkRule(this, minIsr <= rf, 'minInsyncReplicas', minIsr, `must be <= defaultReplicationFactor (${rf})`);
     if (minIsr === rf && rf > 1) warn(this, 'minInsyncReplicas', minIsr, 'equals the replication factor: acks=all writes stop whenever one replica is down');
     const numPartitions = checkInteger(this, 'numPartitions', props.numPartitions ?? 3, 1, 10000);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { Chart, Cron, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { parse } from 'yaml';
@@ -560,4 +562,13 @@ describe('validation: each rule fails at synth with the prop, the value and what
     expect(errorOf({}, (k) => k.addTopic('orders', { partitions: 0 }))).toMatch(/invalid topics\[0\]\.partitions = 0/);
     expect(errorOf({}, (k) => k.addTopic('__consumer_offsets'))).toMatch(/must not start with '__'/);
   });
+});
+
+test('every built-in Kafka alert, in every mode, has its runbook section', () => {
+  const runbooks = readFileSync(join(__dirname, '..', '..', 'docs', 'runbooks.md'), 'utf8');
+  const kafkaPart = runbooks.slice(runbooks.indexOf('\n## Kafka\n'));
+  for (const p of [{}, { topology: KafkaTopology.COMBINED, brokers: 1 }, secure]) {
+    const rules = find(synth(p).objs, 'PrometheusRule', 'events').spec.groups[0].rules;
+    for (const r of rules) expect(kafkaPart).toContain(`\n### ${r.alert}\n`);
+  }
 });

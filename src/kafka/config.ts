@@ -66,7 +66,7 @@ export function renderServerProperties(c: KafkaServerConfig): string {
   const broker = c.role !== 'controller';
   const controller = c.role !== 'broker';
   const roles = c.role === 'combined' ? 'broker,controller' : c.role;
-  const map = [`CONTROLLER:PLAINTEXT`, `INTERNAL:${c.internalProtocol}`];
+  const map = ['CONTROLLER:PLAINTEXT', `INTERNAL:${c.internalProtocol}`];
   if (c.externalProtocol) map.push(`EXTERNAL:${c.externalProtocol}`);
   const opts: [string, string][] = [
     ['process.roles', roles],

@@ -749,9 +749,22 @@ export class KafkaCluster extends Construct {
     // Configuration.
     const monitoringOn = props.monitoring?.enabled !== false;
     const base = {
-      voters, internalProtocol: this.securityProtocol, externalProtocol: ext ? this.securityProtocol : undefined, scram, tls,
-      rackAware: rack !== undefined, logDirs: LOG_DIR, brokers, defaultReplicationFactor: rf, minInsyncReplicas: minIsr, numPartitions,
-      retentionMs, retentionBytes, messageMaxBytes, autoCreateTopics: props.autoCreateTopics ?? false, overrides,
+      voters,
+      internalProtocol: this.securityProtocol,
+      externalProtocol: ext ? this.securityProtocol : undefined,
+      scram,
+      tls,
+      rackAware: rack !== undefined,
+      logDirs: LOG_DIR,
+      brokers,
+      defaultReplicationFactor: rf,
+      minInsyncReplicas: minIsr,
+      numPartitions,
+      retentionMs,
+      retentionBytes,
+      messageMaxBytes,
+      autoCreateTopics: props.autoCreateTopics ?? false,
+      overrides,
     };
     const configData: Record<string, string> = combined
       ? { 'combined.properties': renderServerProperties({ ...base, role: 'combined' }) }
@@ -804,8 +817,11 @@ export class KafkaCluster extends Construct {
             loadBalancerSourceRanges: !nodePort && ext.allowedCidrs ? [...ext.allowedCidrs] : undefined,
             selector: { ...brokerSelector, 'statefulset.kubernetes.io/pod-name': `${brokerSts}-${i}` },
             ports: [{
-              name: 'external', protocol: 'TCP', port: nodePort ? EXTERNAL_CONTAINER_PORT : externalPorts[i],
-              targetPort: k8s.IntOrString.fromString('external'), nodePort: nodePort ? externalPorts[i] : undefined,
+              name: 'external',
+              protocol: 'TCP',
+              port: nodePort ? EXTERNAL_CONTAINER_PORT : externalPorts[i],
+              targetPort: k8s.IntOrString.fromString('external'),
+              nodePort: nodePort ? externalPorts[i] : undefined,
             }],
           },
         }));
@@ -814,7 +830,11 @@ export class KafkaCluster extends Construct {
 
     // Pods.
     const podSecurity: k8s.PodSecurityContext = {
-      runAsNonRoot: true, runAsUser: KAFKA_UID, runAsGroup: KAFKA_UID, fsGroup: KAFKA_UID, fsGroupChangePolicy: 'OnRootMismatch',
+      runAsNonRoot: true,
+      runAsUser: KAFKA_UID,
+      runAsGroup: KAFKA_UID,
+      fsGroup: KAFKA_UID,
+      fsGroupChangePolicy: 'OnRootMismatch',
       seccompProfile: { type: 'RuntimeDefault' },
     };
     const hardened: k8s.SecurityContext = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
@@ -867,7 +887,9 @@ export class KafkaCluster extends Construct {
         });
       }
       const mainPort = isBroker ? 'kafka' : 'controller';
-      const probe = (timing: Partial<k8s.Probe>): k8s.Probe => ({ tcpSocket: { port: k8s.IntOrString.fromString(mainPort) }, timeoutSeconds: 5, ...timing });
+      const probe = (timing: Partial<k8s.Probe>): k8s.Probe => ({
+        tcpSocket: { port: k8s.IntOrString.fromString(mainPort) }, timeoutSeconds: 5, ...timing,
+      });
       const ports: k8s.ContainerPort[] = [];
       if (isBroker) ports.push({ name: 'kafka', containerPort: INTERNAL_PORT, protocol: 'TCP' });
       if (role !== 'broker') ports.push({ name: 'controller', containerPort: CONTROLLER_PORT, protocol: 'TCP' });
@@ -1086,8 +1108,13 @@ export class KafkaCluster extends Construct {
         serviceSelector: selectorLabels(ident, 'metrics'),
         metricsPortName: 'metrics',
         alerts: kafkaAlerts({
-          jmxSelector: `job="${job}"${ns}`, lagSelector: `job="${job}-lag"${ns}`, instance: name, brokers,
-          brokerPodPrefix: `${brokerSts}-`, brokerVolumeBytes: sizeBytes(brokerStorage.size), consumerLagThreshold: lagThreshold,
+          jmxSelector: `job="${job}"${ns}`,
+          lagSelector: `job="${job}-lag"${ns}`,
+          instance: name,
+          brokers,
+          brokerPodPrefix: `${brokerSts}-`,
+          brokerVolumeBytes: sizeBytes(brokerStorage.size),
+          consumerLagThreshold: lagThreshold,
         }),
         ruleGroup: `kafka.${name}`,
         dashboard: kafkaDashboard({ uid: `kafka-${name}`.slice(0, 40), title: `Kafka / ${name}`, job, namespace }),

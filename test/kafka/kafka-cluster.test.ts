@@ -4,11 +4,12 @@ import { Chart, Cron, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { parse } from 'yaml';
 import {
-  Credentials, ExternalAccessType, IssuerKind, NetworkPeer, KafkaAuthentication, KafkaCluster, KafkaClusterProps, KafkaTopology, KafkaVersion, TopologyKey,
+  Credentials, ExternalAccessType, IssuerKind, NetworkPeer, KafkaAuthentication, KafkaCluster, KafkaClusterProps, KafkaTopology, KafkaVersion,
+  TopologyKey,
 } from '../../src';
 import { WARNING_METADATA } from '../../src/core/validation';
-import { clusterIdFrom } from '../../src/kafka/kafka-cluster';
 import { jmxMetricNames, renderJmxExporterConfig } from '../../src/kafka/jmx';
+import { clusterIdFrom } from '../../src/kafka/kafka-cluster';
 import {
   checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, expectProductionPolicy, expectValidManifests, loadMetricList,
   metricNamesInExpr, scriptsOf, shellcheckScript,
@@ -468,8 +469,15 @@ describe('KafkaCluster, other modes', () => {
 
   test('typed broker settings and free-form overrides reach server.properties; heap follows heapPercent', () => {
     const { objs } = synth({
-      brokers: 5, defaultReplicationFactor: 3, minInsyncReplicas: 2, numPartitions: 12, retention: Duration.hours(72),
-      retentionBytes: Size.gibibytes(10), messageMaxBytes: Size.mebibytes(8), autoCreateTopics: true, heapPercent: 40,
+      brokers: 5,
+      defaultReplicationFactor: 3,
+      minInsyncReplicas: 2,
+      numPartitions: 12,
+      retention: Duration.hours(72),
+      retentionBytes: Size.gibibytes(10),
+      messageMaxBytes: Size.mebibytes(8),
+      autoCreateTopics: true,
+      heapPercent: 40,
       config: { 'num.io.threads': '16', 'log.segment.bytes': '536870912' },
       brokerResources: { cpu: { request: Cpu.units(2), limit: Cpu.units(4) }, memory: { limit: Size.gibibytes(10) } },
       version: KafkaVersion.V3_9,

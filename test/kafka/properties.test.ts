@@ -28,8 +28,14 @@ const propsArb: fc.Arbitrary<KafkaClusterProps> = fc.record({
   messageMaxBytes: optional(fc.integer({ min: 0, max: 64 }).map((m) => Size.mebibytes(m))),
   heapPercent: optional(fc.integer({ min: 10, max: 90 })),
   brokerResources: optional(fc.record({
-    cpu: optional(fc.record({ request: optional(fc.integer({ min: 1, max: 4000 }).map(Cpu.millis)), limit: optional(fc.integer({ min: 1, max: 4000 }).map(Cpu.millis)) })),
-    memory: optional(fc.record({ request: optional(fc.integer({ min: 64, max: 8192 }).map((m) => Size.mebibytes(m))), limit: optional(fc.integer({ min: 64, max: 8192 }).map((m) => Size.mebibytes(m))) })),
+    cpu: optional(fc.record({
+      request: optional(fc.integer({ min: 1, max: 4000 }).map(Cpu.millis)),
+      limit: optional(fc.integer({ min: 1, max: 4000 }).map(Cpu.millis)),
+    })),
+    memory: optional(fc.record({
+      request: optional(fc.integer({ min: 64, max: 8192 }).map((m) => Size.mebibytes(m))),
+      limit: optional(fc.integer({ min: 64, max: 8192 }).map((m) => Size.mebibytes(m))),
+    })),
   })),
   config: optional(fc.dictionary(fc.constantFrom('num.io.threads', 'log.segment.bytes', 'node.id', 'Bad Key', 'listeners'), fc.constantFrom('8', '536870912', 'x'))),
   authentication: optional(fc.constantFrom(KafkaAuthentication.NONE, KafkaAuthentication.SCRAM_SHA_512)),
@@ -37,7 +43,9 @@ const propsArb: fc.Arbitrary<KafkaClusterProps> = fc.record({
     name: fc.constantFrom('app', 'reports', 'admin', 'bad name'),
     password: optional(fc.constant(Credentials.fromSecret('app-kafka', 'pw'))),
   }), { maxLength: 2 })),
-  tls: optional(fc.oneof(fc.constant({ issuerName: 'ca', issuerKind: IssuerKind.CLUSTER_ISSUER }), fc.constant({ secretName: 'certs' }), fc.constant({ issuerKind: IssuerKind.ISSUER }))),
+  tls: optional(fc.oneof(
+    fc.constant({ issuerName: 'ca', issuerKind: IssuerKind.CLUSTER_ISSUER }), fc.constant({ secretName: 'certs' }), fc.constant({ issuerKind: IssuerKind.ISSUER }),
+  )),
   external: optional(fc.record({
     type: fc.constantFrom(ExternalAccessType.NODE_PORT, ExternalAccessType.LOAD_BALANCER),
     advertisedHosts: fc.constantFrom(['k.example.com'], ['a.example.com', 'b.example.com', 'c.example.com'], ['not a host']),
@@ -51,7 +59,11 @@ const propsArb: fc.Arbitrary<KafkaClusterProps> = fc.record({
     config: optional(fc.dictionary(fc.constantFrom('retention.ms', 'cleanup.policy', 'min.insync.replicas'), fc.constantFrom('1000', 'compact', '2', 'a b'))),
   }), { maxLength: 3 })),
   ui: optional(fc.record({ readOnly: optional(fc.boolean()) })),
-  scheduling: optional(fc.record({ antiAffinity: optional(fc.record({ mode: optional(fc.constantFrom(AntiAffinityMode.REQUIRED, AntiAffinityMode.PREFERRED, AntiAffinityMode.NONE)) })) })),
+  scheduling: optional(fc.record({
+    antiAffinity: optional(fc.record({
+      mode: optional(fc.constantFrom(AntiAffinityMode.REQUIRED, AntiAffinityMode.PREFERRED, AntiAffinityMode.NONE)),
+    })),
+  })),
   monitoring: optional(fc.record({ enabled: optional(fc.boolean()) })),
 }, { requiredKeys: [] });
 

@@ -88,8 +88,17 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const toolEnv = (bin: string, extra: Record<string, string> = {}) => ({
-  KAFKA_BIN: bin, BOOTSTRAP: 'events:9092', SECURITY_PROTOCOL: 'SASL_SSL', SCRAM: 'true', ADMIN_USER: 'admin', ADMIN_PASSWORD: 's3cret',
-  TLS: 'true', TLS_DIR: '/etc/kafka/tls', CLIENT_CONF: join(dir, 'client.properties'), TMPDIR: dir, ...extra,
+  KAFKA_BIN: bin,
+  BOOTSTRAP: 'events:9092',
+  SECURITY_PROTOCOL: 'SASL_SSL',
+  SCRAM: 'true',
+  ADMIN_USER: 'admin',
+  ADMIN_PASSWORD: 's3cret',
+  TLS: 'true',
+  TLS_DIR: '/etc/kafka/tls',
+  CLIENT_CONF: join(dir, 'client.properties'),
+  TMPDIR: dir,
+  ...extra,
 });
 
 test('backup: topics with list-valued configs, ACLs and committed offsets in re-playable files; the client config logs in', () => {
@@ -134,7 +143,9 @@ test('restore: creates the topics with their configs, replays ACLs with the tool
 test('setup: users through a config file, topics created or grown, never shrunk, list values bracketed', () => {
   const bin = fakeKafka(dir, { orders: 3, audit: 8 });
   const r = run(kafkaSetupScript(), toolEnv(bin, {
-    USERS: 'orders-service analytics', USER_PASSWORD_0: 'pw0', USER_PASSWORD_1: 'pw1',
+    USERS: 'orders-service analytics',
+    USER_PASSWORD_0: 'pw0',
+    USER_PASSWORD_1: 'pw1',
     TOPICS: 'orders|6|3|cleanup.policy=compact,delete;retention.ms=1000\naudit|4|3|\nnew-topic|2|3|',
   }));
   expect(r.status).toBe(0);
@@ -163,10 +174,24 @@ describe('entrypoint', () => {
     writeFileSync(join(dir, 'base.properties'), 'process.roles=broker\n');
     writeFileSync(join(dir, 'rack'), 'eu-west-1b');
     return {
-      KAFKA_BIN: bin, POD_NAMESPACE: 'shop', HEADLESS: 'events-brokers', BASE_CONF: join(dir, 'base.properties'),
-      RUN_CONF: join(dir, 'server.properties'), CLUSTER_ID: 'AbCdEfGhIjKlMnOpQrStUv', DATA_DIR: join(dir, 'data'),
-      INTERNAL_PORT: '9092', CONTROLLER_PORT: '9093', EXTERNAL_PORT: '9094', SCRAM: 'false', TLS: 'false', TLS_DIR: dir,
-      KEYSTORE: join(dir, 'run/keystore.pem'), EXTERNAL_HOSTS: '', EXTERNAL_PORTS: '', RACK_FILE: '', ...extra,
+      KAFKA_BIN: bin,
+      POD_NAMESPACE: 'shop',
+      HEADLESS: 'events-brokers',
+      BASE_CONF: join(dir, 'base.properties'),
+      RUN_CONF: join(dir, 'server.properties'),
+      CLUSTER_ID: 'AbCdEfGhIjKlMnOpQrStUv',
+      DATA_DIR: join(dir, 'data'),
+      INTERNAL_PORT: '9092',
+      CONTROLLER_PORT: '9093',
+      EXTERNAL_PORT: '9094',
+      SCRAM: 'false',
+      TLS: 'false',
+      TLS_DIR: dir,
+      KEYSTORE: join(dir, 'run/keystore.pem'),
+      EXTERNAL_HOSTS: '',
+      EXTERNAL_PORTS: '',
+      RACK_FILE: '',
+      ...extra,
     };
   };
 
@@ -175,8 +200,16 @@ describe('entrypoint', () => {
     writeFileSync(join(dir, 'tls.key'), 'KEY\n');
     writeFileSync(join(dir, 'tls.crt'), 'CRT\n');
     const env = entryEnv(bin, {
-      POD_NAME: 'events-broker-2', NODE_ID_OFFSET: '0', ROLE: 'broker', SCRAM: 'true', ADMIN_USER: 'admin', ADMIN_PASSWORD: 'pw',
-      TLS: 'true', EXTERNAL_HOSTS: 'a.example.com b.example.com c.example.com', EXTERNAL_PORTS: '31090 31091 31092', RACK_FILE: join(dir, 'rack'),
+      POD_NAME: 'events-broker-2',
+      NODE_ID_OFFSET: '0',
+      ROLE: 'broker',
+      SCRAM: 'true',
+      ADMIN_USER: 'admin',
+      ADMIN_PASSWORD: 'pw',
+      TLS: 'true',
+      EXTERNAL_HOSTS: 'a.example.com b.example.com c.example.com',
+      EXTERNAL_PORTS: '31090 31091 31092',
+      RACK_FILE: join(dir, 'rack'),
     });
     const r = run(kafkaEntrypointScript(), env);
     expect(r.status).toBe(0);

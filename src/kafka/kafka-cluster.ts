@@ -4,7 +4,8 @@ import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { kafkaAlerts } from './alerts';
 import {
-  CONTROLLER_PORT, EXTERNAL_CONTAINER_PORT, INTERNAL_PORT, isReservedKey, KafkaRole, KEYSTORE_PEM, renderServerProperties,
+  CONTROLLER_PORT, EXTERNAL_CONTAINER_PORT, INTERNAL_PORT, isReservedKey, KafkaRole, KEYSTORE_PEM, renderLog4j2Yaml, renderLog4jProperties,
+  renderServerProperties,
 } from './config';
 import { kafkaDashboard } from './dashboard';
 import { JMX_EXPORTER_SHA256, JMX_EXPORTER_URL, renderJmxExporterConfig } from './jmx';
@@ -773,6 +774,12 @@ export class KafkaCluster extends Construct {
         'controller.properties': renderServerProperties({ ...base, role: 'controller' }),
       };
     if (monitoringOn) configData['jmx-exporter.yaml'] = renderJmxExporterConfig();
+    // Logs go to stdout only (kubectl logs, the cluster's log collector): the image's file appenders never delete old
+    // files and would fill the pod's scratch volume. Kafka 4 uses Log4j 2, 3.9 reload4j.
+    const log4j2 = Number(version.majorMinor.split('.')[0]) >= 4;
+    const log4jOpts = log4j2 ? '-Dlog4j2.configurationFile=/etc/kafka-config/log4j2.yaml' : '-Dlog4j.configuration=file:/etc/kafka-config/log4j.properties';
+    if (log4j2) configData['log4j2.yaml'] = renderLog4j2Yaml();
+    else configData['log4j.properties'] = renderLog4jProperties();
     this.configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: { name: `${name}-config`, labels: labels('config') }, data: configData });
     const scripts = { 'entrypoint.sh': kafkaEntrypointScript(), 'setup.sh': kafkaSetupScript() };
     this.scriptsConfigMap = new k8s.KubeConfigMap(this, 'Scripts', { metadata: { name: `${name}-scripts`, labels: labels('scripts') }, data: scripts });
@@ -904,6 +911,9 @@ export class KafkaCluster extends Construct {
           // The quorum forms only when a majority runs: start every node at once.
           podManagementPolicy: 'Parallel',
           updateStrategy: { type: 'RollingUpdate' },
+          // A rolling update waits this long after a pod is ready before stopping the next one, so its replicas can
+          // rejoin the in-sync sets first (Kafka reports readiness before followers have caught up).
+          minReadySeconds: isBroker ? 60 : 20,
           persistentVolumeClaimRetentionPolicy: retentionPolicy(storage),
           selector: { matchLabels: selector },
           template: {
@@ -945,8 +955,12 @@ export class KafkaCluster extends Construct {
                   { name: 'TLS_DIR', value: TLS_DIR },
                   { name: 'KEYSTORE', value: KEYSTORE_PEM },
                   { name: 'RACK_FILE', value: rackHere ? '/run/rack/rack' : '' },
-                  { name: 'KAFKA_HEAP_OPTS', value: heapOf(resourcesProp, resources) },
-                  ...(monitoringOn ? [{ name: 'KAFKA_OPTS', value: `-javaagent:${jmxJar}=${JMX_PORT}:/etc/kafka-config/jmx-exporter.yaml` }] : []),
+                  // Server-only JVM settings: the entrypoint exports them for Kafka alone, so the tools you run with
+                  // `kubectl exec` neither take the broker's heap nor start a second agent on the metrics port.
+                  { name: 'SERVER_HEAP_OPTS', value: heapOf(resourcesProp, resources) },
+                  { name: 'JMX_AGENT_JAR', value: monitoringOn ? jmxJar : '' },
+                  { name: 'JMX_AGENT_OPTS', value: monitoringOn ? `-javaagent:${jmxJar}=${JMX_PORT}:/etc/kafka-config/jmx-exporter.yaml` : '' },
+                  { name: 'SERVER_LOG4J_OPTS', value: log4jOpts },
                   // Kafka's own log files and GC log; the root filesystem is read-only.
                   { name: 'LOG_DIR', value: '/tmp/kafka-logs' },
                 ],
@@ -1320,7 +1334,6 @@ export class KafkaCluster extends Construct {
       spec: {
         backoffLimit: 20,
         activeDeadlineSeconds: 3600,
-        ttlSecondsAfterFinished: 86400,
         template: {
           metadata: { labels: jobLabels },
           spec: {

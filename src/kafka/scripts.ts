@@ -83,7 +83,8 @@ ensure_topic() {
  *
  * env: POD_NAME, POD_NAMESPACE, HEADLESS, NODE_ID_OFFSET, ROLE, BASE_CONF, RUN_CONF, CLUSTER_ID, DATA_DIR,
  * INTERNAL_PORT, CONTROLLER_PORT, EXTERNAL_PORT, SCRAM, ADMIN_USER, ADMIN_PASSWORD, TLS, TLS_DIR, KEYSTORE,
- * EXTERNAL_HOSTS, EXTERNAL_PORTS (space separated, one per broker ordinal), RACK_FILE.
+ * EXTERNAL_HOSTS, EXTERNAL_PORTS (space separated, one per broker ordinal), RACK_FILE, SERVER_HEAP_OPTS,
+ * SERVER_LOG4J_OPTS, JMX_AGENT_JAR, JMX_AGENT_OPTS.
  */
 export function kafkaEntrypointScript(): string {
   return `#!/bin/bash
@@ -154,13 +155,22 @@ if [ ! -f "$DATA_DIR/meta.properties" ]; then
   fi
   "$KAFKA_BIN/kafka-storage.sh" format "\${format[@]}"
 fi
+export KAFKA_HEAP_OPTS="$SERVER_HEAP_OPTS"
+export KAFKA_LOG4J_OPTS="$SERVER_LOG4J_OPTS"
+if [ -n "\${JMX_AGENT_JAR:-}" ] && [ -f "$JMX_AGENT_JAR" ]; then
+  export KAFKA_OPTS="\${KAFKA_OPTS:-} $JMX_AGENT_OPTS"
+elif [ -n "\${JMX_AGENT_JAR:-}" ]; then
+  echo "WARNING: no JMX exporter agent at $JMX_AGENT_JAR: this node exports no metrics (see the jmx-agent init container log)" >&2
+fi
+# No GC log file (-loggc): the JVM's rotation keeps up to 1 GiB on the scratch volume.
+export EXTRA_ARGS="-name kafkaServer"
 exec "$KAFKA_BIN/kafka-server-start.sh" "$RUN_CONF"
 `;
 }
 
 /**
  * Init container (curl image): downloads the JMX exporter javaagent once per pod start and checks its SHA-256,
- * so a changed or truncated file never reaches the JVM.
+ * so a changed or truncated file never reaches the JVM. An unreachable URL only costs the metrics.
  *
  * env: JAR_URL, JAR_SHA256, JAR_PATH.
  */
@@ -169,9 +179,16 @@ export function jmxAgentDownloadScript(): string {
 if [ -f "$JAR_PATH" ] && echo "$JAR_SHA256  $JAR_PATH" | sha256sum -c - >/dev/null 2>&1; then
   exit 0
 fi
-curl -fsSL --retry 5 --retry-delay 3 -o "$JAR_PATH.part" "$JAR_URL"
+if ! curl -fsSL --retry 5 --retry-delay 3 -o "$JAR_PATH.part" "$JAR_URL"; then
+  # Metrics must not keep Kafka from starting: without the agent the node runs, and its scrape target is down.
+  echo "WARNING: could not download $JAR_URL: starting without broker metrics (set jmxExporter.jarUrl to a reachable mirror)" >&2
+  rm -f "$JAR_PATH.part"
+  exit 0
+fi
 if ! echo "$JAR_SHA256  $JAR_PATH.part" | sha256sum -c -; then
-  echo "checksum mismatch for $JAR_URL" >&2
+  # A different file is never loaded into the JVM.
+  echo "checksum mismatch for $JAR_URL: refusing to start with it" >&2
+  rm -f "$JAR_PATH.part"
   exit 1
 fi
 mv "$JAR_PATH.part" "$JAR_PATH"
@@ -217,9 +234,10 @@ i=0
 for user in \${USERS:-}; do
   var="USER_PASSWORD_$i"
   password="\${!var}"
-  case "$password" in *']'*|*','*|*'='*) echo "the password of $user must not contain ']', ',' or '='" >&2; exit 1 ;; esac
+  case "$password" in *']'*|*','*|*'='*|*'\\'*) echo "the password of $user must not contain ']', ',', '=' or backslashes" >&2; exit 1 ;; esac
   file=$(mktemp)
-  printf 'SCRAM-SHA-512=[password=%s]\\n' "$password" > "$file"
+  # A properties file with one SCRAM-SHA-512 entry (no brackets around the value: those belong to --add-config).
+  printf 'SCRAM-SHA-512=password=%s\\n' "$password" > "$file"
   log "setting the SCRAM credential of $user"
   configs --alter --entity-type users --entity-name "$user" --add-config-file "$file"
   rm -f "$file"
@@ -330,7 +348,7 @@ while IFS='|' read -r type name pattern principal host operation permission; do
   if [ "$permission" = "DENY" ]; then who=(--deny-principal "$principal" --deny-host "$host"); else who=(--allow-principal "$principal" --allow-host "$host"); fi
   log "ACL: $permission $principal $operation on $type $name ($pattern)"
   "$KAFKA_BIN/kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$CLIENT_CONF" --add --force \\
-    "\${who[@]}" --operation "$(pascal "$operation")" --resource-pattern-type "$(echo "$pattern" | tr '[:upper:]' '[:lower:]')" "\${resource[@]}"
+    "\${who[@]}" --operation "$(pascal "$operation")" --resource-pattern-type "$pattern" "\${resource[@]}"
 done < "$RESTORE_DIR/acls.txt"
 
 if [ -s "$RESTORE_DIR/offsets.csv" ]; then

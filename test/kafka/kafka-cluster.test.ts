@@ -139,9 +139,16 @@ describe('KafkaCluster, dedicated controllers (defaults)', () => {
     expect(be.CLUSTER_ID).toBe(kafka.clusterId);
     expect(ce.CLUSTER_ID).toBe(kafka.clusterId);
     // 50% of 4Gi and of 1Gi.
-    expect(be.KAFKA_HEAP_OPTS).toBe('-Xms2048m -Xmx2048m');
-    expect(ce.KAFKA_HEAP_OPTS).toBe('-Xms512m -Xmx512m');
-    expect(be.KAFKA_OPTS).toBe('-javaagent:/opt/jmx/jmx_prometheus_javaagent.jar=9404:/etc/kafka-config/jmx-exporter.yaml');
+    expect(be.SERVER_HEAP_OPTS).toBe('-Xms2048m -Xmx2048m');
+    expect(ce.SERVER_HEAP_OPTS).toBe('-Xms512m -Xmx512m');
+    expect(be.JMX_AGENT_OPTS).toBe('-javaagent:/opt/jmx/jmx_prometheus_javaagent.jar=9404:/etc/kafka-config/jmx-exporter.yaml');
+    // Not in the container environment: tools run with `kubectl exec` must not inherit the server's heap or agent.
+    expect(be.KAFKA_HEAP_OPTS).toBeUndefined();
+    expect(be.KAFKA_OPTS).toBeUndefined();
+    // Logs to stdout (Kafka 4: Log4j 2).
+    expect(be.SERVER_LOG4J_OPTS).toBe('-Dlog4j2.configurationFile=/etc/kafka-config/log4j2.yaml');
+    expect(parse(find(objs, 'ConfigMap', 'events-config').data['log4j2.yaml']).Configuration.Appenders.Console.name).toBe('STDOUT');
+    expect(find(objs, 'StatefulSet', 'events-broker').spec.minReadySeconds).toBe(60);
     expect(container(broker, 'kafka').image).toBe('docker.io/apache/kafka:4.1.1');
     expect(broker.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000 });
     expect(container(broker, 'kafka').securityContext.readOnlyRootFilesystem).toBe(true);
@@ -464,7 +471,8 @@ describe('KafkaCluster, other modes', () => {
     expect(objs.some((o) => ['ServiceMonitor', 'PrometheusRule', 'Deployment'].includes(o.kind))).toBe(false);
     const pod = podOf(objs, 'events-broker');
     expect(pod.initContainers).toBeUndefined();
-    expect(envOf(container(pod, 'kafka')).KAFKA_OPTS).toBeUndefined();
+    expect(envOf(container(pod, 'kafka')).JMX_AGENT_OPTS).toBe('');
+    expect(envOf(container(pod, 'kafka')).JMX_AGENT_JAR).toBe('');
   });
 
   test('typed broker settings and free-form overrides reach server.properties; heap follows heapPercent', () => {
@@ -492,8 +500,11 @@ describe('KafkaCluster, other modes', () => {
     expect(p['num.io.threads']).toBe('16');
     expect(p['log.segment.bytes']).toBe('536870912');
     const kafka = container(podOf(objs, 'events-broker'), 'kafka');
-    expect(envOf(kafka).KAFKA_HEAP_OPTS).toBe('-Xms4096m -Xmx4096m');
+    expect(envOf(kafka).SERVER_HEAP_OPTS).toBe('-Xms4096m -Xmx4096m');
     expect(kafka.image).toBe('docker.io/apache/kafka:3.9.1');
+    // Kafka 3.9 logs through reload4j.
+    expect(envOf(kafka).SERVER_LOG4J_OPTS).toBe('-Dlog4j.configuration=file:/etc/kafka-config/log4j.properties');
+    expect(find(objs, 'ConfigMap', 'events-config').data['log4j.properties']).toContain('log4j.rootLogger=INFO, stdout');
     expect(find(objs, 'StatefulSet', 'events-broker').spec.replicas).toBe(5);
   });
 

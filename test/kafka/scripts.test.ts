@@ -3,10 +3,11 @@
  * format of the real tools), so the parsing and the commands they issue are checked without a Kafka.
  */
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { kafkaBackupScript, kafkaEntrypointScript, kafkaRestoreScript, kafkaSetupScript } from '../../src/kafka/scripts';
+import { jmxAgentDownloadScript, kafkaBackupScript, kafkaEntrypointScript, kafkaRestoreScript, kafkaSetupScript } from '../../src/kafka/scripts';
 
 const DESCRIBE_ALL = [
   'Topic: orders\tTopicId: q1\tPartitionCount: 3\tReplicationFactor: 3\tConfigs: min.insync.replicas=2,cleanup.policy=compact,delete,retention.ms=86400000',
@@ -71,7 +72,7 @@ esac`);
   tool('kafka-acls.sh', `case "$*" in *--list*) cat "${dir}/acls.txt" ;; esac`);
   tool('kafka-consumer-groups.sh', `case "$*" in *--describe*) cat "${dir}/groups.txt" ;; esac`);
   tool('kafka-storage.sh', '');
-  tool('kafka-server-start.sh', `cp "$1" "${dir}/server.properties.seen"`);
+  tool('kafka-server-start.sh', `cp "$1" "${dir}/server.properties.seen"; env | grep -E '^(KAFKA_[A-Z0-9_]+|EXTRA_ARGS)=' | sort > "${dir}/env.seen"`);
   return bin;
 }
 
@@ -134,8 +135,8 @@ test('restore: creates the topics with their configs, replays ACLs with the tool
   const calls = read(join(dir, 'calls.log'));
   expect(calls).toContain('--create --if-not-exists --topic orders --partitions 3 --replication-factor 3 --config min.insync.replicas=2 --config cleanup.policy=compact,delete');
   expect(calls).toContain('--create --if-not-exists --topic audit --partitions 1 --replication-factor 2\n');
-  expect(calls).toContain('--add --force --deny-principal User:bob --deny-host 10.0.0.1 --operation DescribeConfigs --resource-pattern-type literal --topic orders');
-  expect(calls).toContain('--add --force --allow-principal User:alice --allow-host * --operation Read --resource-pattern-type prefixed --group billing-');
+  expect(calls).toContain('--add --force --deny-principal User:bob --deny-host 10.0.0.1 --operation DescribeConfigs --resource-pattern-type LITERAL --topic orders');
+  expect(calls).toContain('--add --force --allow-principal User:alice --allow-host * --operation Read --resource-pattern-type PREFIXED --group billing-');
   expect(calls).toMatch(/--reset-offsets --group billing --from-file \S+ --execute/);
   expect(read(join(dir, 'offset-files.log'))).toBe('orders,0,42\norders,1,7\naudit,0,7\n');
 });
@@ -151,7 +152,7 @@ test('setup: users through a config file, topics created or grown, never shrunk,
   expect(r.status).toBe(0);
   const calls = read(join(dir, 'calls.log'));
   expect(calls).toContain('--alter --entity-type users --entity-name orders-service --add-config-file');
-  expect(read(join(dir, 'config-files.log'))).toBe('SCRAM-SHA-512=[password=pw0]\nSCRAM-SHA-512=[password=pw1]\n');
+  expect(read(join(dir, 'config-files.log'))).toBe('SCRAM-SHA-512=password=pw0\nSCRAM-SHA-512=password=pw1\n');
   // No password on any command line.
   expect(calls).not.toMatch(/pw0|pw1|s3cret/);
   expect(calls).toContain('--alter --topic orders --partitions 6');
@@ -191,6 +192,10 @@ describe('entrypoint', () => {
       EXTERNAL_HOSTS: '',
       EXTERNAL_PORTS: '',
       RACK_FILE: '',
+      SERVER_HEAP_OPTS: '-Xms2048m -Xmx2048m',
+      SERVER_LOG4J_OPTS: '-Dlog4j2.configurationFile=/etc/kafka-config/log4j2.yaml',
+      JMX_AGENT_JAR: join(dir, 'agent.jar'),
+      JMX_AGENT_OPTS: `-javaagent:${join(dir, 'agent.jar')}=9404:/etc/kafka-config/jmx-exporter.yaml`,
       ...extra,
     };
   };
@@ -224,6 +229,12 @@ describe('entrypoint', () => {
       'listener.name.external.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="pw";',
     ]));
     expect(read(join(dir, 'run/keystore.pem'))).toBe('KEY\nCRT\n');
+    // The server alone gets the heap, the stdout logging and (the jar being absent here) no agent, with a warning.
+    expect(read(join(dir, 'env.seen')).split('\n')).toEqual(expect.arrayContaining([
+      'EXTRA_ARGS=-name kafkaServer', 'KAFKA_HEAP_OPTS=-Xms2048m -Xmx2048m', 'KAFKA_LOG4J_OPTS=-Dlog4j2.configurationFile=/etc/kafka-config/log4j2.yaml',
+    ]));
+    expect(read(join(dir, 'env.seen'))).not.toContain('KAFKA_OPTS=');
+    expect(r.out).toContain('WARNING: no JMX exporter agent');
     const calls = read(join(dir, 'calls.log'));
     expect(calls).toContain('kafka-storage.sh format --config');
     expect(calls).toContain('--cluster-id AbCdEfGhIjKlMnOpQrStUv --ignore-formatted --add-scram SCRAM-SHA-512=[name=admin,password=pw]');
@@ -236,10 +247,12 @@ describe('entrypoint', () => {
 
   test('a controller: node id from its offset, only the controller listener, no rack, no advertised listeners', () => {
     const bin = fakeKafka(dir);
+    writeFileSync(join(dir, 'agent.jar'), 'jar');
     const r = run(kafkaEntrypointScript(), entryEnv(bin, { POD_NAME: 'events-controller-1', NODE_ID_OFFSET: '1000', ROLE: 'controller', RACK_FILE: join(dir, 'rack') }));
     expect(r.status).toBe(0);
     const conf = read(join(dir, 'server.properties.seen'));
     expect(conf).toContain('node.id=1001\nlisteners=CONTROLLER://:9093\n');
+    expect(read(join(dir, 'env.seen'))).toContain(`KAFKA_OPTS= -javaagent:${join(dir, 'agent.jar')}=9404:`);
     expect(conf).not.toMatch(/advertised|broker\.rack|jaas/);
   });
 
@@ -258,5 +271,38 @@ describe('entrypoint', () => {
     }));
     expect(r.status).not.toBe(0);
     expect(r.out).toContain('no external address for broker 3');
+  });
+});
+
+describe('JMX agent download', () => {
+  const fakeCurl = (body: string) => {
+    const bin = join(dir, 'curl-bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'curl'), `#!/bin/sh\n${body}\n`);
+    chmodSync(join(bin, 'curl'), 0o755);
+    return bin;
+  };
+  // sha256 of the 4 bytes "jar\n".
+  const sha = createHash('sha256').update('jar\n').digest('hex');
+  const env = (bin: string, jarSha = sha) => ({ PATH: `${bin}:${process.env.PATH}`, JAR_URL: 'https://example.com/a.jar', JAR_SHA256: jarSha, JAR_PATH: join(dir, 'agent.jar') });
+  const sh = (script: string, e: Record<string, string>) => spawnSync('sh', ['-c', script], { env: e, encoding: 'utf8' });
+
+  test('a verified jar is installed', () => {
+    const r = sh(jmxAgentDownloadScript(), env(fakeCurl('while [ "$1" != "-o" ]; do shift; done; echo jar > "$2"')));
+    expect(r.status).toBe(0);
+    expect(read(join(dir, 'agent.jar'))).toBe('jar\n');
+  });
+
+  test('a jar with another checksum is refused and removed', () => {
+    const r = sh(jmxAgentDownloadScript(), env(fakeCurl('while [ "$1" != "-o" ]; do shift; done; echo evil > "$2"')));
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain('checksum mismatch');
+    expect(spawnSync('ls', [dir], { encoding: 'utf8' }).stdout).not.toContain('agent.jar');
+  });
+
+  test('an unreachable URL lets Kafka start without metrics', () => {
+    const r = sh(jmxAgentDownloadScript(), env(fakeCurl('exit 6')));
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('starting without broker metrics');
   });
 });

@@ -20,7 +20,7 @@ import { ImageProps, pullSecrets, resolveImage } from '../core/images';
 import { componentLabels, InstanceIdentity, selectorLabels } from '../core/labels';
 import { fixedResources, renderResources, ResolvedResources, resolveResources, sizeBytes } from '../core/resources';
 import { checkDnsLabel, checkInteger, checkRule, warn } from '../core/validation';
-import { bindCredentials, Credentials, GeneratedSecretObjects, secretEnv, SecretKeyRef } from '../credentials/credentials';
+import { bindCredentials, Credentials, secretEnv, SecretKeyRef } from '../credentials/credentials';
 import {
   Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding, CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages,
 } from '../imports/cert-manager.io';
@@ -496,8 +496,8 @@ export class KafkaCluster extends Construct {
   public readonly backupCronJob?: ApiObject;
   /** Restore Job. */
   public readonly restoreJob?: ApiObject;
-  /** Password generator objects (one set per generated Secret). */
-  public readonly passwordGenerators: GeneratedSecretObjects[];
+  /** Password generator Jobs (one per generated Secret). */
+  public readonly passwordGeneratorJobs: ApiObject[];
 
   private readonly topicSpecs: KafkaTopic[] = [];
   private readonly defaultRf: number;
@@ -592,12 +592,12 @@ export class KafkaCluster extends Construct {
     const credentialOptions = (component: string) => ({
       labels: labels(component), generatorImage: tools.image, imagePullPolicy: tools.pullPolicy, imagePullSecrets,
     });
-    this.passwordGenerators = [];
+    this.passwordGeneratorJobs = [];
     let adminRef: SecretKeyRef | undefined;
     if (scram) {
       const bound = bindCredentials(this, 'adminPassword', props.adminPassword, { defaultSecretName: `${name}-admin`, ...credentialOptions('admin') });
       adminRef = bound.ref;
-      if (bound.generator) this.passwordGenerators.push(bound.generator);
+      if (bound.generator) this.passwordGeneratorJobs.push(bound.generator.job);
     }
     this.adminPasswordSecret = adminRef;
     const seenUsers = new Set<string>();
@@ -609,7 +609,7 @@ export class KafkaCluster extends Construct {
       const bound = bindCredentials(new Construct(this, `User${i}`), `users[${i}].password`, u.password, {
         defaultSecretName: secretName, ...credentialOptions('user'),
       });
-      if (bound.generator) this.passwordGenerators.push(bound.generator);
+      if (bound.generator) this.passwordGeneratorJobs.push(bound.generator.job);
       return { name: u.name, ref: bound.ref };
     });
     this.userPasswordSecrets = Object.fromEntries(this.userSpecs.map((u) => [u.name, u.ref]));

@@ -328,7 +328,7 @@ describe('KafkaCluster, SCRAM + TLS + rack awareness + external NodePort + topic
     });
     expect(kafka.tlsSecretName).toBe('events-tls');
     expect(kafka.externalBootstrapServers).toBe('kafka.example.com:31090,kafka.example.com:31091,kafka.example.com:31092');
-    expect(kafka.passwordGenerators).toHaveLength(2);
+    expect(kafka.passwordGeneratorJobs.map((j) => j.name)).toEqual(['events-admin-gen', 'events-user-orders-service-gen']);
   });
 
   test('listeners: SASL_SSL inside and outside, SCRAM for inter-broker traffic, a PEM keystore', () => {

@@ -33,7 +33,8 @@ export function kafkaAlerts(o: KafkaAlertOptions): AlertRule[] {
     },
     {
       name: 'KafkaBrokersMissing',
-      expr: `(max(kafka_brokers{${e}}) or vector(0)) < ${o.brokers}`,
+      // No series while the exporter is down: KafkaLagExporterDown says so, this alert does not guess.
+      expr: `max(kafka_brokers{${e}}) < ${o.brokers}`,
       for: Duration.minutes(5),
       severity: AlertSeverity.WARNING,
       summary: `${who} has {{ $value }} of ${o.brokers} brokers registered`,

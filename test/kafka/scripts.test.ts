@@ -7,7 +7,9 @@ import { createHash } from 'crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { jmxAgentDownloadScript, kafkaBackupScript, kafkaEntrypointScript, kafkaRestoreScript, kafkaSetupScript } from '../../src/kafka/scripts';
+import {
+  jmxAgentDownloadScript, kafkaBackupScript, kafkaEntrypointScript, kafkaRestoreScript, kafkaSetupScript, rackLookupScript,
+} from '../../src/kafka/scripts';
 
 const DESCRIBE_ALL = [
   'Topic: orders\tTopicId: q1\tPartitionCount: 3\tReplicationFactor: 3\tConfigs: min.insync.replicas=2,cleanup.policy=compact,delete,retention.ms=86400000',
@@ -304,5 +306,47 @@ describe('JMX agent download', () => {
     const r = sh(jmxAgentDownloadScript(), env(fakeCurl('exit 6')));
     expect(r.status).toBe(0);
     expect(r.stderr).toContain('starting without broker metrics');
+  });
+});
+
+describe('rack lookup', () => {
+  // The API server pretty-prints JSON for curl; the label key contains dots and a slash.
+  const node = JSON.stringify({
+    kind: 'Node',
+    metadata: {
+      name: 'node-a',
+      labels: { 'kubernetes.io/hostname': 'node-a', 'topology.kubernetes.io/region': 'eu-west-1', 'topology.kubernetes.io/zone': 'eu-west-1b' },
+      annotations: { 'topologyXkubernetesXio/zone': 'decoy' },
+    },
+  }, null, 2);
+  const setup = (json: string) => {
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(dir, 'node.json'), json);
+    writeFileSync(join(bin, 'curl'), `#!/bin/sh\necho "$*" > "${dir}/curl-args"\ncat "${dir}/node.json"\n`);
+    chmodSync(join(bin, 'curl'), 0o755);
+    writeFileSync(join(dir, 'token'), 'tkn');
+    return {
+      PATH: `${bin}:${process.env.PATH}`,
+      NODE_NAME: 'node-a',
+      RACK_LABEL: 'topology.kubernetes.io/zone',
+      RACK_LABEL_REGEX: 'topology\\.kubernetes\\.io/zone',
+      SA_DIR: dir,
+      RACK_FILE: join(dir, 'rack'),
+    };
+  };
+
+  test('writes the zone of its node, asking the API for that node only', () => {
+    const r = spawnSync('sh', ['-c', rackLookupScript()], { env: setup(node), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(read(join(dir, 'rack'))).toBe('eu-west-1b');
+    expect(read(join(dir, 'curl-args'))).toContain('https://kubernetes.default.svc/api/v1/nodes/node-a');
+  });
+
+  test('a node without the label stops the broker with a message', () => {
+    const r = spawnSync('sh', ['-c', rackLookupScript()], { env: setup(JSON.stringify({ metadata: { labels: {} } })), encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('node node-a has no label topology.kubernetes.io/zone');
   });
 });

@@ -25,6 +25,6 @@ export {
   BinlogFormat, MysqlCluster, MysqlClusterProps, MysqlTopology, MysqlUser, MysqlVersion,
 } from './mysql/mysql-cluster';
 export {
-  ExternalAccessType, IssuerKind, KafkaAuthentication, KafkaCluster, KafkaClusterProps, KafkaExternalListenerProps, KafkaJmxExporterProps,
+  KafkaAuthentication, KafkaCluster, KafkaClusterProps, KafkaExternalAccessType, KafkaExternalListenerProps, KafkaIssuerKind, KafkaJmxExporterProps,
   KafkaRackAwarenessProps, KafkaTlsProps, KafkaTopic, KafkaTopicOptions, KafkaTopology, KafkaUiProps, KafkaUser, KafkaVersion,
 } from './kafka/kafka-cluster';

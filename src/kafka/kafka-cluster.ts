@@ -71,7 +71,7 @@ export enum KafkaAuthentication {
 }
 
 /** Kind of a cert-manager issuer. */
-export enum IssuerKind {
+export enum KafkaIssuerKind {
   /** A namespaced Issuer in the chart's namespace. */
   ISSUER = 'Issuer',
   /** A ClusterIssuer. */
@@ -91,9 +91,9 @@ export interface KafkaTlsProps {
   readonly issuerName?: string;
   /**
    * Kind of the issuer.
-   * @default IssuerKind.ISSUER
+   * @default KafkaIssuerKind.ISSUER
    */
-  readonly issuerKind?: IssuerKind;
+  readonly issuerKind?: KafkaIssuerKind;
   /**
    * Secret holding the certificate: the one cert-manager writes, or your own.
    * @default `<name>-tls`
@@ -102,7 +102,7 @@ export interface KafkaTlsProps {
 }
 
 /** How the external listener is exposed. */
-export enum ExternalAccessType {
+export enum KafkaExternalAccessType {
   /** One NodePort Service per broker; clients reach `<advertised host>:<node port>`. */
   NODE_PORT = 'NodePort',
   /** One LoadBalancer Service per broker. */
@@ -116,7 +116,7 @@ export enum ExternalAccessType {
  */
 export interface KafkaExternalListenerProps {
   /** NodePort or LoadBalancer. */
-  readonly type: ExternalAccessType;
+  readonly type: KafkaExternalAccessType;
   /**
    * Address clients use for each broker, by ordinal: host names or IPs. For NodePort one entry may stand for every
    * broker (a DNS name that resolves to the nodes); for LoadBalancer give one per broker (e.g. DNS names you point
@@ -635,19 +635,19 @@ export class KafkaCluster extends Construct {
     let externalPorts: number[] = [];
     const ext = props.external;
     if (ext) {
-      checkRule(this, ext.advertisedHosts.length === brokers || (ext.type === ExternalAccessType.NODE_PORT && ext.advertisedHosts.length === 1),
+      checkRule(this, ext.advertisedHosts.length === brokers || (ext.type === KafkaExternalAccessType.NODE_PORT && ext.advertisedHosts.length === 1),
         'external.advertisedHosts', ext.advertisedHosts,
-        `must list one address per broker (${brokers})${ext.type === ExternalAccessType.NODE_PORT ? ', or one address for all brokers' : ''}`);
+        `must list one address per broker (${brokers})${ext.type === KafkaExternalAccessType.NODE_PORT ? ', or one address for all brokers' : ''}`);
       ext.advertisedHosts.forEach((h, i) => checkRule(this, HOST.test(h) && h.length <= 253, `external.advertisedHosts[${i}]`, h,
         'must be a DNS name or an IPv4 address'));
       externalHosts = ext.advertisedHosts.length === 1 ? Array(brokers).fill(ext.advertisedHosts[0]) : [...ext.advertisedHosts];
-      externalPorts = ext.ports ?? Array.from({ length: brokers }, (_, i) => (ext.type === ExternalAccessType.NODE_PORT ? 31090 + i : 9094));
+      externalPorts = ext.ports ?? Array.from({ length: brokers }, (_, i) => (ext.type === KafkaExternalAccessType.NODE_PORT ? 31090 + i : 9094));
       checkRule(this, externalPorts.length === brokers, 'external.ports', externalPorts, `must list one port per broker (${brokers})`);
       externalPorts.forEach((p, i) => {
-        if (ext.type === ExternalAccessType.NODE_PORT) checkInteger(this, `external.ports[${i}]`, p, 30000, 32767);
+        if (ext.type === KafkaExternalAccessType.NODE_PORT) checkInteger(this, `external.ports[${i}]`, p, 30000, 32767);
         else checkInteger(this, `external.ports[${i}]`, p, 1, 65535);
       });
-      if (ext.type === ExternalAccessType.NODE_PORT) {
+      if (ext.type === KafkaExternalAccessType.NODE_PORT) {
         checkRule(this, new Set(externalPorts).size === externalPorts.length, 'external.ports', externalPorts,
           'must be unique: a node port belongs to one broker on every node');
       } else {
@@ -691,7 +691,7 @@ export class KafkaCluster extends Construct {
               rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
             },
             usages: [CertificateSpecUsages.SERVER_AUTH, CertificateSpecUsages.CLIENT_AUTH],
-            issuerRef: { name: props.tls.issuerName, kind: props.tls.issuerKind ?? IssuerKind.ISSUER, group: 'cert-manager.io' },
+            issuerRef: { name: props.tls.issuerName, kind: props.tls.issuerKind ?? KafkaIssuerKind.ISSUER, group: 'cert-manager.io' },
           },
         });
       }
@@ -814,7 +814,7 @@ export class KafkaCluster extends Construct {
     this.externalServices = [];
     if (ext) {
       for (let i = 0; i < brokers; i++) {
-        const nodePort = ext.type === ExternalAccessType.NODE_PORT;
+        const nodePort = ext.type === KafkaExternalAccessType.NODE_PORT;
         this.externalServices.push(new k8s.KubeService(this, `ExternalService${i}`, {
           metadata: { name: `${brokerSts}-${i}-external`, labels: labels('external'), annotations: ext.annotations },
           spec: {

@@ -4,8 +4,8 @@ import { Chart, Cron, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { parse } from 'yaml';
 import {
-  Credentials, ExternalAccessType, IssuerKind, NetworkPeer, KafkaAuthentication, KafkaCluster, KafkaClusterProps, KafkaTopology, KafkaVersion,
-  TopologyKey,
+  Credentials, KafkaAuthentication, KafkaCluster, KafkaClusterProps, KafkaExternalAccessType, KafkaIssuerKind, KafkaTopology, KafkaVersion,
+  NetworkPeer, TopologyKey,
 } from '../../src';
 import { WARNING_METADATA } from '../../src/core/validation';
 import { jmxMetricNames, renderJmxExporterConfig } from '../../src/kafka/jmx';
@@ -48,9 +48,9 @@ const KNOWN = new Set([...jmxMetricNames(), ...loadMetricList('kafka_exporter')]
 const secure: KafkaClusterProps = {
   authentication: KafkaAuthentication.SCRAM_SHA_512,
   users: [{ name: 'orders-service' }, { name: 'analytics', password: Credentials.fromSecret('analytics-kafka', 'pw') }],
-  tls: { issuerName: 'internal-ca', issuerKind: IssuerKind.CLUSTER_ISSUER },
+  tls: { issuerName: 'internal-ca', issuerKind: KafkaIssuerKind.CLUSTER_ISSUER },
   rackAwareness: { topologyKey: TopologyKey.ZONE },
-  external: { type: ExternalAccessType.NODE_PORT, advertisedHosts: ['kafka.example.com'], allowedCidrs: ['203.0.113.0/24'] },
+  external: { type: KafkaExternalAccessType.NODE_PORT, advertisedHosts: ['kafka.example.com'], allowedCidrs: ['203.0.113.0/24'] },
   ui: {},
   networkPolicy: { allowedClients: [NetworkPeer.pods({ 'app.kubernetes.io/name': 'orders' })] },
   topics: [
@@ -438,7 +438,7 @@ describe('KafkaCluster, other modes', () => {
   test('LoadBalancer external listener: one load balancer per broker, source ranges, annotations', () => {
     const { kafka, objs } = synth({
       external: {
-        type: ExternalAccessType.LOAD_BALANCER,
+        type: KafkaExternalAccessType.LOAD_BALANCER,
         advertisedHosts: ['b0.kafka.example.com', 'b1.kafka.example.com', 'b2.kafka.example.com'],
         annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'kafka.example.com' },
         allowedCidrs: ['10.0.0.0/8'],
@@ -547,13 +547,13 @@ describe('validation: each rule fails at synth with the prop, the value and what
     ['topic declared twice', { topics: [{ name: 'a' }, { name: 'a' }] }, /invalid topics\[1\]\.name = "a": is declared twice/],
     ['topic min.insync.replicas <= its replication factor', { topics: [{ name: 'a', replicationFactor: 2, config: { 'min.insync.replicas': '3' } }] },
       /invalid topics\[0\]\.config\.min\.insync\.replicas = "3"/],
-    ['external node ports unique', { external: { type: ExternalAccessType.NODE_PORT, advertisedHosts: ['k.example.com'], ports: [31000, 31000, 31001] } },
+    ['external node ports unique', { external: { type: KafkaExternalAccessType.NODE_PORT, advertisedHosts: ['k.example.com'], ports: [31000, 31000, 31001] } },
       /invalid external\.ports = \[31000,31000,31001\]: must be unique/],
-    ['external node ports in the NodePort range', { external: { type: ExternalAccessType.NODE_PORT, advertisedHosts: ['k.example.com'], ports: [9094, 9095, 9096] } },
+    ['external node ports in the NodePort range', { external: { type: KafkaExternalAccessType.NODE_PORT, advertisedHosts: ['k.example.com'], ports: [9094, 9095, 9096] } },
       /invalid external\.ports\[0\] = 9094: must be an integer from 30000 to 32767/],
-    ['external hosts one per broker for LoadBalancer', { external: { type: ExternalAccessType.LOAD_BALANCER, advertisedHosts: ['k.example.com'] } },
+    ['external hosts one per broker for LoadBalancer', { external: { type: KafkaExternalAccessType.LOAD_BALANCER, advertisedHosts: ['k.example.com'] } },
       /invalid external\.advertisedHosts = \["k.example.com"\]: must list one address per broker \(3\)/],
-    ['external host:port distinct for LoadBalancer', { external: { type: ExternalAccessType.LOAD_BALANCER, advertisedHosts: ['a.example.com', 'a.example.com', 'b.example.com'] } },
+    ['external host:port distinct for LoadBalancer', { external: { type: KafkaExternalAccessType.LOAD_BALANCER, advertisedHosts: ['a.example.com', 'a.example.com', 'b.example.com'] } },
       /invalid external\.ports = \[9094,9094,9094\]: must give every broker a distinct host:port/],
     ['CPU request <= limit', { brokerResources: { cpu: { request: Cpu.units(4), limit: Cpu.units(2) } } }, /invalid brokerResources\.cpu\.request = "4": must be <= the CPU limit/],
     ['memory request <= limit', { controllerResources: { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } },
@@ -566,7 +566,7 @@ describe('validation: each rule fails at synth with the prop, the value and what
     ['user names unique', { authentication: KafkaAuthentication.SCRAM_SHA_512, users: [{ name: 'app' }, { name: 'app' }] }, /invalid users\[1\]\.name = "app"/],
     ['Kafka 3.9 or newer', { version: KafkaVersion.ofTag('3.7.0') }, /invalid version = "3\.7\.0": must be an Apache Kafka 3\.9\.x or 4\.x image tag/],
     ['JMX jar url and checksum together', { jmxExporter: { jarUrl: 'https://mirror.example.com/jmx.jar' } }, /invalid jmxExporter/],
-    ['issuer kind needs an issuer', { tls: { issuerKind: IssuerKind.CLUSTER_ISSUER } }, /invalid tls\.issuerKind = "ClusterIssuer": needs tls\.issuerName/],
+    ['issuer kind needs an issuer', { tls: { issuerKind: KafkaIssuerKind.CLUSTER_ISSUER } }, /invalid tls\.issuerKind = "ClusterIssuer": needs tls\.issuerName/],
     ['image tags pinned', { image: { tag: 'latest' } }, /invalid image\.tag = "latest"/],
   ])('%s', (_, p, message) => {
     expect(errorOf(p)).toMatch(message);

@@ -7,7 +7,8 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
-  AntiAffinityMode, Credentials, ExternalAccessType, IssuerKind, KafkaAuthentication, KafkaCluster, KafkaClusterProps, KafkaTopology, KafkaVersion,
+  AntiAffinityMode, Credentials, KafkaAuthentication, KafkaCluster, KafkaClusterProps, KafkaExternalAccessType, KafkaIssuerKind, KafkaTopology,
+  KafkaVersion,
 } from '../../src';
 import { ValidationError } from '../../src/core/validation';
 import { expectProductionPolicy, expectValidManifests } from '../harness';
@@ -44,10 +45,10 @@ const propsArb: fc.Arbitrary<KafkaClusterProps> = fc.record({
     password: optional(fc.constant(Credentials.fromSecret('app-kafka', 'pw'))),
   }), { maxLength: 2 })),
   tls: optional(fc.oneof(
-    fc.constant({ issuerName: 'ca', issuerKind: IssuerKind.CLUSTER_ISSUER }), fc.constant({ secretName: 'certs' }), fc.constant({ issuerKind: IssuerKind.ISSUER }),
+    fc.constant({ issuerName: 'ca', issuerKind: KafkaIssuerKind.CLUSTER_ISSUER }), fc.constant({ secretName: 'certs' }), fc.constant({ issuerKind: KafkaIssuerKind.ISSUER }),
   )),
   external: optional(fc.record({
-    type: fc.constantFrom(ExternalAccessType.NODE_PORT, ExternalAccessType.LOAD_BALANCER),
+    type: fc.constantFrom(KafkaExternalAccessType.NODE_PORT, KafkaExternalAccessType.LOAD_BALANCER),
     advertisedHosts: fc.constantFrom(['k.example.com'], ['a.example.com', 'b.example.com', 'c.example.com'], ['not a host']),
     ports: optional(fc.constantFrom([31000, 31001, 31002], [31000, 31000, 31001], [9094, 9095, 9096])),
   })),

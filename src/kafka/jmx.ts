@@ -85,7 +85,10 @@ const LABELLED_RULES = [
   },
 ];
 
-/** Object names the agent queries at all: the rest of the (large) MBean tree is never read. */
+/**
+ * Object names the agent queries at all: the rest of the (large) MBean tree is never read. The JVM metrics (`jvm_*`)
+ * come from the agent's built-in JVM collectors, not from these rules.
+ */
 const INCLUDE = [
   'kafka.server:type=ReplicaManager,*',
   'kafka.server:type=BrokerTopicMetrics,*',
@@ -94,7 +97,6 @@ const INCLUDE = [
   'kafka.log:type=Log,name=Size,*',
   'kafka.network:type=SocketServer,*',
   'kafka.network:type=RequestMetrics,name=TotalTimeMs,*',
-  'java.lang:*',
 ];
 
 /** Every metric name the rules produce (as exposed), plus the agent's JVM and own metrics used by this library. */
@@ -107,7 +109,7 @@ export function jmxMetricNames(): string[] {
     }
   }
   for (const r of LABELLED_RULES) names.push(r.name);
-  // JVM metrics the agent always exports (client_java 1.x JvmMetrics): memory pools and garbage collection.
+  // JVM metrics the agent exports by default (its built-in client_java JvmMetrics; `excludeJvmMetrics` is not set).
   names.push('jvm_memory_used_bytes', 'jvm_memory_max_bytes', 'jvm_gc_collection_seconds_sum', 'jvm_gc_collection_seconds_count');
   return names;
 }

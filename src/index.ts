@@ -24,3 +24,7 @@ export {
 export {
   BinlogFormat, MysqlBackupMethod, MysqlCluster, MysqlClusterProps, MysqlTopology, MysqlUser, MysqlVersion,
 } from './mysql/mysql-cluster';
+export {
+  KafkaAuthentication, KafkaCluster, KafkaClusterProps, KafkaExternalAccessType, KafkaExternalListenerProps, KafkaIssuerKind, KafkaJmxExporterProps,
+  KafkaRackAwarenessProps, KafkaTlsProps, KafkaTopic, KafkaTopicOptions, KafkaTopology, KafkaUiProps, KafkaUser, KafkaVersion,
+} from './kafka/kafka-cluster';

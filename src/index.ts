@@ -24,3 +24,14 @@ export {
 export {
   BinlogFormat, MysqlCluster, MysqlClusterProps, MysqlTopology, MysqlUser, MysqlVersion,
 } from './mysql/mysql-cluster';
+export {
+  CertificateIssuerKind, ElasticsearchCapacityRequirements, ElasticsearchCluster, ElasticsearchClusterProps, ElasticsearchMasterTierProps,
+  ElasticsearchNodeTierProps, ElasticsearchTls, ElasticsearchVersion, ElasticsearchZoneAwarenessProps, KibanaProps,
+} from './elasticsearch/elasticsearch-cluster';
+export {
+  ElasticsearchCapacity, ElasticsearchCapacityInput, ElasticsearchCapacityPlan, ElasticsearchWorkload,
+} from './elasticsearch/capacity';
+export {
+  ElasticsearchRestoreProps, ElasticsearchSnapshotProps, IlmColdPhase, IlmDeletePhase, IlmHotPhase, IlmPolicy, IlmRolloverProps, IlmWarmPhase,
+  IndexTemplate,
+} from './elasticsearch/lifecycle';

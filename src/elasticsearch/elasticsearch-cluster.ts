@@ -342,23 +342,48 @@ interface TierDefaults {
 
 const TIER_DEFAULTS: Record<TierKey, TierDefaults> = {
   master: {
-    short: 'master', title: 'Master', replicas: 3, min: 3, max: 5, storage: Size.gibibytes(10),
+    short: 'master',
+    title: 'Master',
+    replicas: 3,
+    min: 3,
+    max: 5,
+    storage: Size.gibibytes(10),
     resources: { cpuRequest: Cpu.millis(500), cpuLimit: Cpu.units(1), memoryRequest: Size.gibibytes(2), memoryLimit: Size.gibibytes(2) },
   },
   hot: {
-    short: 'hot', title: 'Hot', replicas: 3, min: 1, max: 50, storage: Size.gibibytes(100),
+    short: 'hot',
+    title: 'Hot',
+    replicas: 3,
+    min: 1,
+    max: 50,
+    storage: Size.gibibytes(100),
     resources: { cpuRequest: Cpu.units(1), cpuLimit: Cpu.units(2), memoryRequest: Size.gibibytes(4), memoryLimit: Size.gibibytes(4) },
   },
   warm: {
-    short: 'warm', title: 'Warm', replicas: 2, min: 1, max: 50, storage: Size.gibibytes(200),
+    short: 'warm',
+    title: 'Warm',
+    replicas: 2,
+    min: 1,
+    max: 50,
+    storage: Size.gibibytes(200),
     resources: { cpuRequest: Cpu.units(1), cpuLimit: Cpu.units(2), memoryRequest: Size.gibibytes(4), memoryLimit: Size.gibibytes(4) },
   },
   cold: {
-    short: 'cold', title: 'Cold', replicas: 3, min: 2, max: 50, storage: Size.gibibytes(500),
+    short: 'cold',
+    title: 'Cold',
+    replicas: 3,
+    min: 2,
+    max: 50,
+    storage: Size.gibibytes(500),
     resources: { cpuRequest: Cpu.millis(500), cpuLimit: Cpu.units(2), memoryRequest: Size.gibibytes(4), memoryLimit: Size.gibibytes(4) },
   },
   coordinating: {
-    short: 'coord', title: 'Coordinating', replicas: 2, min: 1, max: 20, storage: Size.gibibytes(5),
+    short: 'coord',
+    title: 'Coordinating',
+    replicas: 2,
+    min: 1,
+    max: 20,
+    storage: Size.gibibytes(5),
     resources: { cpuRequest: Cpu.millis(500), cpuLimit: Cpu.units(2), memoryRequest: Size.gibibytes(2), memoryLimit: Size.gibibytes(2) },
   },
 };
@@ -605,10 +630,15 @@ export class ElasticsearchCluster extends Construct {
             duration: '8760h',
             renewBefore: '720h',
             privateKey: {
-              algorithm: CertificateSpecPrivateKeyAlgorithm.RSA, size: 2048, encoding: CertificateSpecPrivateKeyEncoding.PKCS8,
+              algorithm: CertificateSpecPrivateKeyAlgorithm.RSA,
+              size: 2048,
+              encoding: CertificateSpecPrivateKeyEncoding.PKCS8,
               rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
             },
-            usages: [CertificateSpecUsages.DIGITAL_SIGNATURE, CertificateSpecUsages.KEY_ENCIPHERMENT, CertificateSpecUsages.SERVER_AUTH, CertificateSpecUsages.CLIENT_AUTH],
+            usages: [
+              CertificateSpecUsages.DIGITAL_SIGNATURE, CertificateSpecUsages.KEY_ENCIPHERMENT,
+              CertificateSpecUsages.SERVER_AUTH, CertificateSpecUsages.CLIENT_AUTH,
+            ],
             issuerRef: { ...issuerRef, group: 'cert-manager.io' },
           },
         }));
@@ -783,7 +813,10 @@ export class ElasticsearchCluster extends Construct {
         const stsSelector = { ...nodeSelector, [STS_LABEL]: s.name };
         const zoneScheduling: SchedulingProps = zones ? {
           ...schedulingProps,
-          nodeAffinity: [...(schedulingProps.nodeAffinity ?? []), { key: (zones.topologyKey ?? TopologyKey.ZONE).key, operator: NodeOperator.IN, values: [s.zone!] }],
+          nodeAffinity: [
+            ...(schedulingProps.nodeAffinity ?? []),
+            { key: (zones.topologyKey ?? TopologyKey.ZONE).key, operator: NodeOperator.IN, values: [s.zone!] },
+          ],
         } : schedulingProps;
         const scheduling = renderScheduling(this, `${t.key}.scheduling`, zoneScheduling, tierSelector);
         const podLabels: Record<string, string> = {
@@ -1027,7 +1060,9 @@ export class ElasticsearchCluster extends Construct {
         labels: exporterLabels,
         serviceSelector: exporterSelector,
         metricsPortName: 'metrics',
-        alerts: elasticsearchAlerts({ selector: sel, instance: name, tiers: tierInfo, totalNodes: tiers.reduce((a, t) => a + t.replicas, 0), dataNodes }),
+        alerts: elasticsearchAlerts({
+          selector: sel, instance: name, tiers: tierInfo, totalNodes: tiers.reduce((a, t) => a + t.replicas, 0), dataNodes,
+        }),
         ruleGroup: `elasticsearch.${name}`,
         dashboard: elasticsearchDashboard({ uid: `elasticsearch-${name}`.slice(0, 40), title: `Elasticsearch / ${name}`, job, namespace, tiers: tierInfo }),
       });
@@ -1133,7 +1168,9 @@ export class ElasticsearchCluster extends Construct {
       const replicas = checkInteger(this, 'capacity.replicas', c.replicas ?? 1, 0, 10);
       checkRule(this, sizeBytes(c.sourceData) > 0, 'capacity.sourceData', sizeQuantity(c.sourceData), 'must be positive');
       const workload = c.workload ?? ElasticsearchWorkload.GENERAL;
-      const plan = ElasticsearchCapacity.plan({ sourceData: c.sourceData, replicas, growth: c.growth, workload, nodeMemory: hot.resources.memoryLimit });
+      const plan = ElasticsearchCapacity.plan({
+        sourceData: c.sourceData, replicas, growth: c.growth, workload, nodeMemory: hot.resources.memoryLimit,
+      });
       this.capacityPlan = plan;
       const dataTiers = tiers.filter((t) => t.roles.some((r) => r.startsWith('data')));
       const totalGiB = dataTiers.reduce((a, t) => a + t.replicas * sizeBytes(t.storage.size) / 2 ** 30, 0);

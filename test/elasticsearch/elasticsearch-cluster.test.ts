@@ -8,8 +8,8 @@ import {
   CertificateIssuerKind, Credentials, ElasticsearchCluster, ElasticsearchClusterProps, ElasticsearchTls, ElasticsearchVersion, ElasticsearchWorkload,
   TopologyKey,
 } from '../../src';
-import { entrypointScript } from '../../src/elasticsearch/scripts';
 import { WARNING_METADATA } from '../../src/core/validation';
+import { entrypointScript } from '../../src/elasticsearch/scripts';
 import {
   checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, expectProductionPolicy, expectValidManifests, loadMetricList,
   scriptsOf, shellcheckScript,
@@ -308,7 +308,12 @@ describe('data lifecycle, snapshots, restore and Kibana', () => {
           hot: { min_age: '0ms', actions: { rollover: { max_primary_shard_size: '30gb', max_age: '1d', max_docs: 100000000 }, set_priority: { priority: 100 } } },
           warm: {
             min_age: '3d',
-            actions: { set_priority: { priority: 50 }, allocate: { number_of_replicas: 1 }, shrink: { number_of_shards: 1 }, forcemerge: { max_num_segments: 1 } },
+            actions: {
+              set_priority: { priority: 50 },
+              allocate: { number_of_replicas: 1 },
+              shrink: { number_of_shards: 1 },
+              forcemerge: { max_num_segments: 1 },
+            },
           },
           cold: { min_age: '14d', actions: { set_priority: { priority: 0 }, allocate: { number_of_replicas: 0 } } },
           delete: { min_age: '30d', actions: { delete: {} } },
@@ -319,7 +324,9 @@ describe('data lifecycle, snapshots, restore and Kibana', () => {
 
   test('index templates bind patterns to the policy; a classic template gets its rollover alias bootstrapped', () => {
     expect(JSON.parse(setup['template.logs-app.json'])).toEqual({
-      index_patterns: ['logs-app-*'], priority: 200, data_stream: {},
+      index_patterns: ['logs-app-*'],
+      priority: 200,
+      data_stream: {},
       template: { settings: { 'index.number_of_shards': 2, 'index.number_of_replicas': 1, 'index.lifecycle.name': 'logs-default' } },
     });
     expect(JSON.parse(setup['template.audit.json']).template.settings['index.lifecycle.rollover_alias']).toBe('audit');
@@ -330,7 +337,9 @@ describe('data lifecycle, snapshots, restore and Kibana', () => {
   test('snapshots: S3 repository, SLM schedule and retention; S3 client settings and keystore keys from the Secret', () => {
     expect(JSON.parse(setup['repository.json'])).toEqual({ type: 's3', settings: { bucket: 'es-snapshots', base_path: 'logs', client: 'default' } });
     expect(JSON.parse(setup['slm.json'])).toEqual({
-      schedule: '0 0 2 * * ?', name: '<logs-snap-{now/d}>', repository: 'backups',
+      schedule: '0 0 2 * * ?',
+      name: '<logs-snap-{now/d}>',
+      repository: 'backups',
       config: { indices: ['*'], include_global_state: true },
       retention: { expire_after: '14d', min_count: 3, max_count: 30 },
     });
@@ -529,7 +538,9 @@ describe('warnings (allowed but risky)', () => {
     expect(warningsOf(es)).toEqual([expect.stringContaining('the data tiers hold 300Gi but 1448Gi is the minimum')]);
     expect(es.capacityPlan!.minimumStorageGiB).toBeCloseTo(1447.37, 2);
     // 3 x 500Gi = 1500Gi: above the minimum but below 1447.4 / 0.85 = 1702.8Gi, and 500Gi > 4Gi x 50 = 200Gi per node.
-    const logs = synth({ hot: { storage: { size: Size.gibibytes(500) } }, capacity: { sourceData: Size.gibibytes(500), workload: ElasticsearchWorkload.LOGGING } }).es;
+    const logs = synth({
+      hot: { storage: { size: Size.gibibytes(500) } }, capacity: { sourceData: Size.gibibytes(500), workload: ElasticsearchWorkload.LOGGING },
+    }).es;
     expect(warningsOf(logs)).toEqual([
       expect.stringContaining('disk usage would exceed 85% (recommended 1703Gi)'),
       expect.stringContaining('hot.storage.size = "500Gi": one hot node with 4Gi memory should serve at most 200Gi for a logging workload'),

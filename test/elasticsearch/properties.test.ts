@@ -41,7 +41,9 @@ const propsArb: fc.Arbitrary<ElasticsearchClusterProps> = fc.record({
   tls: optional(fc.constantFrom(ElasticsearchTls.selfSigned(), ElasticsearchTls.fromIssuer('corp-ca'), ElasticsearchTls.fromSecrets('es-http', 'es-transport'))),
   ilmPolicies: optional(fc.array(fc.record({
     name: fc.constantFrom('logs', 'metrics', 'Bad'),
-    hot: optional(fc.record({ rollover: optional(fc.record({ maxAge: optional(fc.integer({ min: 0, max: 30 }).map(day)) }, { requiredKeys: [] })) }, { requiredKeys: [] })),
+    hot: optional(fc.record({
+      rollover: optional(fc.record({ maxAge: optional(fc.integer({ min: 0, max: 30 }).map(day)) }, { requiredKeys: [] })),
+    }, { requiredKeys: [] })),
     warm: optional(fc.record({ minAge: fc.integer({ min: 0, max: 60 }).map(day) })),
     cold: optional(fc.record({ minAge: fc.integer({ min: 0, max: 60 }).map(day) })),
     delete: optional(fc.record({ minAge: fc.integer({ min: 0, max: 400 }).map(day) })),

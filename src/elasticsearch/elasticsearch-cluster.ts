@@ -893,6 +893,7 @@ export class ElasticsearchCluster extends Construct {
                     { name: 'DATA_DIR', value: DATA_DIR },
                     { name: 'ES_PORT', value: String(ELASTICSEARCH_HTTP_PORT) },
                     { name: 'CA_CERT', value: `${CERTS}/http/ca.crt` },
+                    { name: 'RECOVERED_MARKER', value: '/tmp/.cdk8s-recovered' },
                     secretEnv('ELASTIC_PASSWORD', elasticRef),
                   ],
                   ports: [

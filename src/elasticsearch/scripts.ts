@@ -54,11 +54,13 @@ echo "keystore entries: $(keystore list | tr '\\n' ' ')"
  * seen the cluster formed (the readiness probe leaves a marker in the data directory then), so the setting
  * is gone from every later start, as Elastic advises, without a new synth.
  *
- * env: MASTER_ELIGIBLE (true|false), INITIAL_MASTER_NODES (comma-separated node names), DATA_DIR, optional ES_HOME.
+ * env: MASTER_ELIGIBLE (true|false), INITIAL_MASTER_NODES (comma-separated node names), DATA_DIR, RECOVERED_MARKER
+ * (the readiness probe's marker, removed here), optional ES_HOME.
  */
 export function entrypointScript(): string {
   return `#!/bin/bash
 set -euo pipefail
+rm -f "\${RECOVERED_MARKER:-/tmp/.cdk8s-recovered}"
 args=()
 if [[ $MASTER_ELIGIBLE == true && -n \${INITIAL_MASTER_NODES:-} ]]; then
   if [[ -e $DATA_DIR/.cdk8s-cluster-formed ]]; then
@@ -73,10 +75,13 @@ exec "\${ES_HOME:-/usr/share/elasticsearch}/bin/elasticsearch" "\${args[@]}"
 }
 
 /**
- * Readiness probe: the node must answer an authenticated HTTPS request (200 from \`/\`), not just listen.
- * Once the node sees an elected master it records that the cluster has formed (see the entrypoint).
+ * Readiness probe: the node must answer an authenticated HTTPS request (200 from `/`), not just listen. After each
+ * start, the node becomes ready only once the cluster has no initializing and no delayed unassigned shards, so a
+ * StatefulSet rolling update (which waits for readiness) restarts the next node only after the previous one's shards
+ * have recovered: the operator-less equivalent of waiting for green between restarts. Once the node sees an elected
+ * master it also records that the cluster has formed (see the entrypoint).
  *
- * env: ELASTIC_PASSWORD, CA_CERT, DATA_DIR, ES_PORT.
+ * env: ELASTIC_PASSWORD, CA_CERT, DATA_DIR, ES_PORT, RECOVERED_MARKER (a file in an emptyDir, removed at each start).
  */
 export function readinessScript(): string {
   return `#!/bin/bash
@@ -86,15 +91,22 @@ cfg=$(mktemp)
 trap 'rm -f "$cfg"' EXIT
 auth_config "$cfg" elastic "$ELASTIC_PASSWORD"
 url="https://127.0.0.1:$ES_PORT"
-code=$(curl -sS -K "$cfg" --cacert "$CA_CERT" --max-time 5 -o /dev/null -w '%{http_code}' "$url/" || true)
+get() { curl -sS -K "$cfg" --cacert "$CA_CERT" --max-time 5 "$@"; }
+code=$(get -o /dev/null -w '%{http_code}' "$url/" || true)
 if [[ $code != 200 ]]; then
   echo "GET / answered HTTP $code"
   exit 1
 fi
-if [[ ! -e $DATA_DIR/.cdk8s-cluster-formed ]]; then
-  if curl -sS -K "$cfg" --cacert "$CA_CERT" --max-time 5 "$url/_cluster/state/master_node?local=true" | grep -q '"master_node":"'; then
-    touch "$DATA_DIR/.cdk8s-cluster-formed"
+if [[ ! -e $DATA_DIR/.cdk8s-cluster-formed ]] && get "$url/_cluster/state/master_node?local=true" | grep -q '"master_node":"'; then
+  touch "$DATA_DIR/.cdk8s-cluster-formed"
+fi
+if [[ ! -e $RECOVERED_MARKER ]]; then
+  health=$(get "$url/_cluster/health" || true)
+  if [[ $health != *'"initializing_shards":0,'* || $health != *'"delayed_unassigned_shards":0,'* ]]; then
+    echo "waiting for shard recovery after start: $health"
+    exit 1
   fi
+  touch "$RECOVERED_MARKER"
 fi
 `;
 }

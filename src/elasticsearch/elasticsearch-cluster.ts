@@ -826,7 +826,9 @@ export class ElasticsearchCluster extends Construct {
           [MASTER_LABEL]: String(t.masterEligible),
           [CLIENT_LABEL]: String(t.key === clientTier),
         };
-        const hash = createHash('sha256').update(JSON.stringify([ymls[`${s.name}.yml`], scripts, httpSecret, transportSecret])).digest('hex').slice(0, 16);
+        // Only what the nodes run: a change of the setup script must not restart the cluster.
+        const nodeScripts = [scripts['prepare-config.sh'], scripts['entrypoint.sh'], scripts['readiness.sh']];
+        const hash = createHash('sha256').update(JSON.stringify([ymls[`${s.name}.yml`], nodeScripts, httpSecret, transportSecret])).digest('hex').slice(0, 16);
         const initContainers: k8s.Container[] = [];
         if (props.sysctlInitContainer) {
           initContainers.push({

@@ -588,3 +588,12 @@ describe('entrypoint: cluster.initial_master_nodes only until the node has seen 
     expect(run({ MASTER_ELIGIBLE: 'false', INITIAL_MASTER_NODES: '' }, false)).toMatch(/ARGS:$/m);
   });
 });
+
+test('node pods roll on a change of their config, not on a change of what the setup Job applies', () => {
+  const hash = (props: ElasticsearchClusterProps) =>
+    find(synth(props).objs, 'StatefulSet', 'logs-hot').spec.template.metadata.annotations['checksum/config'];
+  const base = hash({});
+  expect(hash({ ilmPolicies: [{ name: 'p', delete: { minAge: Duration.days(7) } }] })).toBe(base);
+  expect(hash({ hot: { config: { 'thread_pool.write.queue_size': '1000' } } })).not.toBe(base);
+  expect(hash({ snapshots: { repository: s3 } })).not.toBe(base);
+});

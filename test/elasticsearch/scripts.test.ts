@@ -120,8 +120,12 @@ describe('setup.sh', () => {
     respond('GET', '/_alias/audit', 404);
     respond('GET', '/_alias/existing', 200, '{"existing-000001":{}}');
     const r = run(setupScript(), env({
-      KIBANA_SYSTEM_PASSWORD: 'kib"pw', EXPORTER_USER: 'cdk8s-metrics-exporter', EXPORTER_PASSWORD: 'exp-pw',
-      SNAPSHOT_REPOSITORY: 'backups', SLM_POLICY: 'logs-daily', ROLLOVER_ALIASES: 'audit existing',
+      KIBANA_SYSTEM_PASSWORD: 'kib"pw',
+      EXPORTER_USER: 'cdk8s-metrics-exporter',
+      EXPORTER_PASSWORD: 'exp-pw',
+      SNAPSHOT_REPOSITORY: 'backups',
+      SLM_POLICY: 'logs-daily',
+      ROLLOVER_ALIASES: 'audit existing',
     }));
     expect(r.status).toBe(0);
     const reqs = r.log.split('\n').filter((l) => l.startsWith('REQ')).map((l) => l.slice(4));

@@ -885,7 +885,8 @@ export class ElasticsearchCluster extends Construct {
                   name: 'elasticsearch',
                   image: image.image,
                   imagePullPolicy: image.pullPolicy,
-                  command: ['bash', '/mnt/scripts/entrypoint.sh'],
+                  // tini (the image's own init) forwards signals and reaps children, as with the image's entrypoint.
+                  command: ['/bin/tini', '--', 'bash', '/mnt/scripts/entrypoint.sh'],
                   env: [
                     { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
                     { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },

@@ -121,6 +121,7 @@ describe('ElasticsearchCluster defaults: 3 dedicated masters, 3 hot nodes', () =
     const c = container(pod, 'elasticsearch');
     expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
     expect(c.readinessProbe.exec.command).toEqual(['bash', '/mnt/scripts/readiness.sh']);
+    expect(c.command).toEqual(['/bin/tini', '--', 'bash', '/mnt/scripts/entrypoint.sh']);
     const readiness = find(objs, 'ConfigMap', 'logs-scripts').data['readiness.sh'];
     expect(readiness).toContain('https://127.0.0.1:$ES_PORT');
     expect(readiness).toContain('auth_config "$cfg" elastic "$ELASTIC_PASSWORD"');

@@ -1092,15 +1092,20 @@ export class ElasticsearchCluster extends Construct {
       }, kSelector);
       const https = kibanaSecret !== undefined;
       const kdir = '/usr/share/kibana/config/certs';
-      // Settings in kibana.yml; only the secrets come from the environment (Kibana's docker image maps them).
+      // kibana.yml; secrets are substituted from environment variables that Kibana's docker entrypoint does not turn
+      // into command-line flags (it would for ELASTICSEARCH_PASSWORD), so they never become process arguments.
       const kibanaYml: Record<string, YmlValue> = {
         'server.name': `${name}-kibana`,
         'server.host': '0.0.0.0',
         'server.port': KIBANA_PORT,
         'elasticsearch.hosts': [`https://${name}:${ELASTICSEARCH_HTTP_PORT}`],
         'elasticsearch.username': 'kibana_system',
+        'elasticsearch.password': '${KIBANA_ES_PASSWORD}',
         'elasticsearch.ssl.certificateAuthorities': [`${kdir}/es/ca.crt`],
         'elasticsearch.ssl.verificationMode': 'full',
+        'xpack.encryptedSavedObjects.encryptionKey': '${KIBANA_ENCRYPTION_KEY}',
+        'xpack.security.encryptionKey': '${KIBANA_ENCRYPTION_KEY}',
+        'xpack.reporting.encryptionKey': '${KIBANA_ENCRYPTION_KEY}',
       };
       if (https) {
         kibanaYml['server.ssl.enabled'] = true;
@@ -1109,12 +1114,7 @@ export class ElasticsearchCluster extends Construct {
       }
       const kibanaConfig = renderElasticsearchYml(kibanaYml);
       this.kibanaConfigMap = new k8s.KubeConfigMap(this, 'KibanaConfig', { metadata: { name: `${name}-kibana`, labels: kLabels }, data: { 'kibana.yml': kibanaConfig } });
-      const env: k8s.EnvVar[] = [
-        secretEnv('ELASTICSEARCH_PASSWORD', kibanaRef),
-        secretEnv('XPACK_ENCRYPTEDSAVEDOBJECTS_ENCRYPTIONKEY', kibanaKeyRef),
-        secretEnv('XPACK_SECURITY_ENCRYPTIONKEY', kibanaKeyRef),
-        secretEnv('XPACK_REPORTING_ENCRYPTIONKEY', kibanaKeyRef),
-      ];
+      const env: k8s.EnvVar[] = [secretEnv('KIBANA_ES_PASSWORD', kibanaRef), secretEnv('KIBANA_ENCRYPTION_KEY', kibanaKeyRef)];
       const scheme = https ? 'HTTPS' : 'HTTP';
       this.kibanaDeployment = new k8s.KubeDeployment(this, 'Kibana', {
         metadata: { name: `${name}-kibana`, labels: kLabels },

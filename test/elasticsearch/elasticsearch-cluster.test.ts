@@ -368,9 +368,11 @@ describe('data lifecycle, snapshots, restore and Kibana', () => {
     const k = container(pod, 'kibana');
     expect(k.image).toBe(`docker.elastic.co/kibana/kibana:${ElasticsearchVersion.V8_19.imageTag}`);
     const env = envOf(k);
-    expect(env.ELASTICSEARCH_PASSWORD).toEqual({ secretKeyRef: { name: 'logs-kibana-system', key: 'password' } });
+    expect(env.KIBANA_ES_PASSWORD).toEqual({ secretKeyRef: { name: 'logs-kibana-system', key: 'password' } });
+    expect(env.KIBANA_ENCRYPTION_KEY).toEqual({ secretKeyRef: { name: 'logs-kibana-encryption', key: 'password' } });
     expect(find(objs, 'ConfigMap', 'logs-kibana').data['kibana.yml'].split('\n')).toEqual(expect.arrayContaining([
-      'elasticsearch.username: "kibana_system"', 'elasticsearch.hosts: ["https://logs:9200"]', 'server.ssl.enabled: true',
+      'elasticsearch.username: "kibana_system"', 'elasticsearch.password: "${KIBANA_ES_PASSWORD}"', 'elasticsearch.hosts: ["https://logs:9200"]',
+      'server.ssl.enabled: true',
       'elasticsearch.ssl.certificateAuthorities: ["/usr/share/kibana/config/certs/es/ca.crt"]',
     ]));
     const setupEnv = envOf(findPrefix(objs, 'Job', 'logs-setup-').spec.template.spec.containers[0]);

@@ -897,6 +897,7 @@ export class ElasticsearchCluster extends Construct {
                     { name: 'ES_PORT', value: String(ELASTICSEARCH_HTTP_PORT) },
                     { name: 'CA_CERT', value: `${CERTS}/http/ca.crt` },
                     { name: 'RECOVERED_MARKER', value: '/tmp/.cdk8s-recovered' },
+                    { name: 'ELASTIC_PASSWORD_FILE', value: '/mnt/elastic-password/password' },
                     secretEnv('ELASTIC_PASSWORD', elasticRef),
                   ],
                   ports: [
@@ -915,6 +916,7 @@ export class ElasticsearchCluster extends Construct {
                     { name: 'http-certs', mountPath: `${CERTS}/http`, readOnly: true },
                     { name: 'transport-certs', mountPath: `${CERTS}/transport`, readOnly: true },
                     { name: 'scripts', mountPath: '/mnt/scripts', readOnly: true },
+                    { name: 'elastic-password', mountPath: '/mnt/elastic-password', readOnly: true },
                     { name: 'tmp', mountPath: '/tmp' },
                     { name: 'logs', mountPath: `${ES_HOME}/logs` },
                   ],
@@ -925,6 +927,7 @@ export class ElasticsearchCluster extends Construct {
                   { name: 'scripts', configMap: { name: `${name}-scripts`, defaultMode: 0o555 } },
                   { name: 'http-certs', secret: { secretName: httpSecret, defaultMode: 0o440 } },
                   { name: 'transport-certs', secret: { secretName: transportSecret, defaultMode: 0o440 } },
+                  { name: 'elastic-password', secret: { secretName: elasticRef.secretName, items: [{ key: elasticRef.key, path: 'password' }], defaultMode: 0o440 } },
                   { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
                   { name: 'logs', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
                 ],

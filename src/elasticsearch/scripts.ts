@@ -81,7 +81,8 @@ exec "\${ES_HOME:-/usr/share/elasticsearch}/bin/elasticsearch" "\${args[@]}"
  * have recovered: the operator-less equivalent of waiting for green between restarts. Once the node sees an elected
  * master it also records that the cluster has formed (see the entrypoint).
  *
- * env: ELASTIC_PASSWORD, CA_CERT, DATA_DIR, ES_PORT, RECOVERED_MARKER (a file in an emptyDir, removed at each start).
+ * env: ELASTIC_PASSWORD (or the file ELASTIC_PASSWORD_FILE when it exists), CA_CERT, DATA_DIR, ES_PORT, RECOVERED_MARKER
+ * (a file in an emptyDir, removed at each start).
  */
 export function readinessScript(): string {
   return `#!/bin/bash
@@ -89,7 +90,12 @@ set -euo pipefail
 ${CURL_AUTH}
 cfg=$(mktemp)
 trap 'rm -f "$cfg"' EXIT
-auth_config "$cfg" elastic "$ELASTIC_PASSWORD"
+# The mounted Secret follows a password rotation without a restart; the environment does not.
+password=$ELASTIC_PASSWORD
+if [[ -n \${ELASTIC_PASSWORD_FILE:-} && -s $ELASTIC_PASSWORD_FILE ]]; then
+  password=$(<"$ELASTIC_PASSWORD_FILE")
+fi
+auth_config "$cfg" elastic "$password"
 url="https://127.0.0.1:$ES_PORT"
 get() { curl -sS -K "$cfg" --cacert "$CA_CERT" --max-time 5 "$@"; }
 code=$(get -o /dev/null -w '%{http_code}' "$url/" || true)

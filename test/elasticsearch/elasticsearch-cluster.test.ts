@@ -124,7 +124,7 @@ describe('ElasticsearchCluster defaults: 3 dedicated masters, 3 hot nodes', () =
     expect(c.command).toEqual(['/bin/tini', '--', 'bash', '/mnt/scripts/entrypoint.sh']);
     const readiness = find(objs, 'ConfigMap', 'logs-scripts').data['readiness.sh'];
     expect(readiness).toContain('https://127.0.0.1:$ES_PORT');
-    expect(readiness).toContain('auth_config "$cfg" elastic "$ELASTIC_PASSWORD"');
+    expect(readiness).toContain('auth_config "$cfg" elastic "$password"');
     expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('100Gi');
     expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('kubernetes.io/hostname');
     expect(pod.topologySpreadConstraints[0].topologyKey).toBe('topology.kubernetes.io/zone');

@@ -81,6 +81,12 @@ describe('readiness.sh', () => {
     expect(r.argv).not.toContain('S3cr');
   });
 
+  test('the mounted password file wins over the environment (rotation without restart)', () => {
+    writeFileSync(join(dir, 'pw'), 'rotated');
+    run(readinessScript(), { ...env(), ELASTIC_PASSWORD_FILE: join(dir, 'pw') });
+    expect(readFileSync(join(dir, 'last-auth'), 'utf8')).toBe('user = "elastic:rotated"\n');
+  });
+
   test('after a start, ready only once no shard is initializing or delayed; then no longer asks', () => {
     health(2, 0);
     expect(run(readinessScript(), env()).status).toBe(1);

@@ -511,7 +511,8 @@ export class ElasticsearchCluster extends Construct {
     // Tiers and their combinations.
     const dedicated = props.masters?.enabled ?? true;
     this.dedicatedMasters = dedicated;
-    checkRule(this, dedicated || props.masters === undefined || Object.keys(props.masters).every((k) => k === 'enabled'), 'masters', 'enabled: false',
+    const masterSettings = Object.entries(props.masters ?? {}).filter(([k, v]) => k !== 'enabled' && v !== undefined);
+    checkRule(this, dedicated || masterSettings.length === 0, 'masters', 'enabled: false',
       'takes no other settings when dedicated masters are disabled (the hot nodes are master-eligible)');
     checkRule(this, dedicated || props.warm === undefined, 'warm', 'set', 'needs dedicated masters (masters.enabled must not be false)');
     checkRule(this, dedicated || props.cold === undefined, 'cold', 'set', 'needs dedicated masters (masters.enabled must not be false)');

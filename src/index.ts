@@ -26,7 +26,7 @@ export {
 } from './mysql/mysql-cluster';
 export {
   CertificateIssuerKind, ElasticsearchCapacityRequirements, ElasticsearchCluster, ElasticsearchClusterProps, ElasticsearchMasterTierProps,
-  ElasticsearchNodeTierProps, ElasticsearchTls, ElasticsearchVersion, ElasticsearchZoneAwarenessProps, KibanaProps,
+  ElasticsearchNodeTierProps, ElasticsearchServiceType, ElasticsearchTls, ElasticsearchVersion, ElasticsearchZoneAwarenessProps, KibanaProps,
 } from './elasticsearch/elasticsearch-cluster';
 export {
   ElasticsearchCapacity, ElasticsearchCapacityInput, ElasticsearchCapacityPlan, ElasticsearchWorkload,

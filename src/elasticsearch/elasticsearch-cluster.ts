@@ -47,6 +47,16 @@ export class ElasticsearchVersion {
   ) {}
 }
 
+/** How a Service of the cluster is exposed. */
+export enum ElasticsearchServiceType {
+  /** Inside the Kubernetes cluster only. */
+  CLUSTER_IP = 'ClusterIP',
+  /** On a port of every node. */
+  NODE_PORT = 'NodePort',
+  /** Through a cloud or MetalLB load balancer. */
+  LOAD_BALANCER = 'LoadBalancer',
+}
+
 /** Kind of a cert-manager issuer. */
 export enum CertificateIssuerKind {
   /** A namespaced Issuer in the chart's namespace. */
@@ -151,6 +161,12 @@ export interface KibanaProps {
    */
   readonly scheduling?: SchedulingProps;
   /**
+   * Type of the Kibana Service (the reference offers LoadBalancer for Kibana). Allow the clients in
+   * `networkPolicy.allowedClients` too.
+   * @default ElasticsearchServiceType.CLUSTER_IP
+   */
+  readonly serviceType?: ElasticsearchServiceType;
+  /**
    * Kibana image (same tag as Elasticsearch unless overridden).
    * @default docker.elastic.co/kibana/kibana with the Elasticsearch version's tag
    */
@@ -236,6 +252,11 @@ export interface ElasticsearchClusterProps extends MiddlewareClusterProps {
    * @default no Kibana
    */
   readonly kibana?: KibanaProps;
+  /**
+   * Type of the client Service `<name>` (HTTPS 9200). Allow the clients in `networkPolicy.allowedClients` too.
+   * @default ElasticsearchServiceType.CLUSTER_IP
+   */
+  readonly serviceType?: ElasticsearchServiceType;
   /**
    * Zone awareness.
    * @default none: pods are spread over zones by the scheduler only, shard allocation ignores zones
@@ -776,7 +797,7 @@ export class ElasticsearchCluster extends Construct {
     });
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name, labels: labels('elasticsearch') },
-      spec: { type: 'ClusterIP', selector: { ...nodeSelector, [CLIENT_LABEL]: 'true' }, ports: [httpPort] },
+      spec: { type: props.serviceType ?? ElasticsearchServiceType.CLUSTER_IP, selector: { ...nodeSelector, [CLIENT_LABEL]: 'true' }, ports: [httpPort] },
     });
 
     // StatefulSets.
@@ -1165,7 +1186,11 @@ export class ElasticsearchCluster extends Construct {
       });
       this.kibanaService = new k8s.KubeService(this, 'KibanaService', {
         metadata: { name: `${name}-kibana`, labels: kLabels },
-        spec: { type: 'ClusterIP', selector: kSelector, ports: [{ name: 'http', port: KIBANA_PORT, targetPort: k8s.IntOrString.fromString('http') }] },
+        spec: {
+          type: props.kibana.serviceType ?? ElasticsearchServiceType.CLUSTER_IP,
+          selector: kSelector,
+          ports: [{ name: 'http', port: KIBANA_PORT, targetPort: k8s.IntOrString.fromString('http') }],
+        },
       });
       this.kibanaUrl = `${https ? 'https' : 'http'}://${fqdn(`${name}-kibana`)}:${KIBANA_PORT}`;
     }

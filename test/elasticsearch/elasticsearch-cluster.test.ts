@@ -5,8 +5,8 @@ import { join } from 'path';
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  CertificateIssuerKind, Credentials, ElasticsearchCluster, ElasticsearchClusterProps, ElasticsearchTls, ElasticsearchVersion, ElasticsearchWorkload,
-  TopologyKey,
+  CertificateIssuerKind, Credentials, ElasticsearchCluster, ElasticsearchClusterProps, ElasticsearchServiceType, ElasticsearchTls,
+  ElasticsearchVersion, ElasticsearchWorkload, NetworkPeer, TopologyKey,
 } from '../../src';
 import { WARNING_METADATA } from '../../src/core/validation';
 import { entrypointScript } from '../../src/elasticsearch/scripts';
@@ -411,6 +411,18 @@ describe('TLS sources and options', () => {
     expect(es.kibanaUrl).toBe('http://logs-kibana.obs.svc:5601');
     expectValidManifests(objs);
     expectProductionPolicy(objs);
+  });
+
+  test('service types: the client Service and Kibana can be exposed', () => {
+    const { objs } = synth({
+      serviceType: ElasticsearchServiceType.LOAD_BALANCER,
+      kibana: { serviceType: ElasticsearchServiceType.NODE_PORT },
+      networkPolicy: { allowedClients: [NetworkPeer.ipBlock('10.0.0.0/8')] },
+    });
+    expect(find(objs, 'Service', 'logs').spec.type).toBe('LoadBalancer');
+    expect(find(objs, 'Service', 'logs-kibana').spec.type).toBe('NodePort');
+    expect(find(objs, 'Service', 'logs-nodes').spec.clusterIP).toBe('None');
+    expectValidManifests(objs);
   });
 
   test('the elastic password from an existing Secret: no generator Job', () => {

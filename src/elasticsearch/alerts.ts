@@ -18,6 +18,10 @@ export interface ElasticsearchAlertOptions {
   readonly tiers: TierMetricsInfo[];
   readonly totalNodes: number;
   readonly dataNodes: number;
+  /** The snapshot repository, when snapshots are configured (the exporter then runs its snapshots collector). */
+  readonly snapshotRepository?: string;
+  /** Age of the latest successful snapshot above which ElasticsearchSnapshotTooOld fires, in seconds. */
+  readonly maxSnapshotAgeSeconds?: number;
 }
 
 /** Regex-escapes a node name prefix for a PromQL `=~` matcher. */
@@ -121,6 +125,30 @@ export function elasticsearchAlerts(o: ElasticsearchAlertOptions): AlertRule[] {
       description: 'The elected master cannot keep up with cluster state updates: too many shards or indices, or an overloaded master. Check GET _cluster/pending_tasks.',
     },
   ];
+  if (o.snapshotRepository) {
+    const r = `${s},repository="${o.snapshotRepository}"`;
+    const hours = Math.round((o.maxSnapshotAgeSeconds ?? 36 * 3600) / 3600);
+    alerts.push(
+      {
+        name: 'ElasticsearchSnapshotTooOld',
+        // Quiet until a first snapshot was attempted (a fresh cluster has none before its first scheduled run).
+        expr: `(time() - elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds{${r}}) > ${o.maxSnapshotAgeSeconds ?? 36 * 3600}`
+          + ` and on (repository) elasticsearch_snapshot_stats_number_of_snapshots{${r}} > 0`,
+        for: Duration.minutes(30),
+        severity: AlertSeverity.CRITICAL,
+        summary: `${who} has no successful snapshot in repository ${o.snapshotRepository} for more than ${hours} hours`,
+        description: 'Scheduled snapshots (SLM) fail or do not run: restores would lose more data than planned. Check GET _slm/policy and the last failure, the S3 credentials in the keystore and the bucket.',
+      },
+      {
+        name: 'ElasticsearchSnapshotPartial',
+        expr: `elasticsearch_snapshot_stats_snapshot_failed_shards{${r}} > 0`,
+        for: Duration.minutes(10),
+        severity: AlertSeverity.WARNING,
+        summary: `The latest snapshot of ${who} in ${o.snapshotRepository} missed {{ $value }} shards`,
+        description: 'The last snapshot is PARTIAL or FAILED: some shards were not copied (often red indices or S3 errors). GET _snapshot/<repository>/_all shows the failures.',
+      },
+    );
+  }
   for (const t of o.tiers) {
     alerts.push({
       name: `Elasticsearch${t.title}NodesMissing`,

@@ -7,6 +7,8 @@ export interface ElasticsearchDashboardOptions {
   readonly job: string;
   readonly namespace?: string;
   readonly tiers: TierMetricsInfo[];
+  /** Snapshot repository, when snapshots are configured. */
+  readonly snapshotRepository?: string;
 }
 
 const SEL = 'namespace="$namespace",job="$job"';
@@ -41,6 +43,18 @@ export function elasticsearchDashboard(o: ElasticsearchDashboardOptions): Dashbo
       ],
     },
   ];
+  if (o.snapshotRepository) {
+    const r = `${SEL},repository="${o.snapshotRepository}"`;
+    rows[0].panels.push(
+      {
+        title: 'Since last successful snapshot',
+        kind: PanelKind.STAT,
+        unit: 's',
+        queries: [{ expr: `time() - max(elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds{${r}})` }],
+      },
+      { title: 'Snapshots in repository', kind: PanelKind.STAT, queries: [{ expr: `max(elasticsearch_snapshot_stats_number_of_snapshots{${r}})` }] },
+    );
+  }
   for (const t of o.tiers) {
     const n = `${SEL},name=~"${prefixRegex(t.prefix)}"`;
     rows.push({

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ApiObject, Chart, Size } from 'cdk8s';
+import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { elasticsearchAlerts, TierMetricsInfo } from './alerts';
@@ -729,7 +729,13 @@ export class ElasticsearchCluster extends Construct {
       Object.assign(s3Settings, s3ClientSettings('restore', r.repository));
       if (major < 8) warn(this, 'restore', 'set', 'Elasticsearch 7.17 images do not bundle repository-s3: use an image with the plugin installed (image prop)');
     }
-    setupData['exporter-role.json'] = JSON.stringify({ cluster: ['monitor'], indices: [{ names: ['*'], privileges: ['monitor'] }] });
+    // Read-only monitoring; monitor_snapshot lets the exporter's snapshots collector list the repository.
+    setupData['exporter-role.json'] = JSON.stringify({
+      cluster: props.snapshots ? ['monitor', 'monitor_snapshot'] : ['monitor'], indices: [{ names: ['*'], privileges: ['monitor'] }],
+    });
+    const maxSnapshotAgeSeconds = props.snapshots
+      ? checkInteger(this, 'snapshots.maxSnapshotAge', (props.snapshots.maxSnapshotAge ?? Duration.hours(36)).toSeconds(), 3600, 90 * 86400)
+      : undefined;
 
     // Per-StatefulSet elasticsearch.yml.
     const masterEligible = tiers.filter((t) => t.masterEligible);
@@ -1061,6 +1067,7 @@ export class ElasticsearchCluster extends Construct {
                   '--es.all',
                   '--es.ca=/mnt/certs/ca.crt',
                   '--es.timeout=8s',
+                  ...(repositoryName ? ['--collector.snapshots'] : []),
                   `--web.listen-address=:${ELASTICSEARCH_EXPORTER_PORT}`,
                 ],
                 env: [{ name: 'ES_USERNAME', value: EXPORTER_USER }, secretEnv('ES_PASSWORD', exporterRef)],
@@ -1090,10 +1097,18 @@ export class ElasticsearchCluster extends Construct {
         serviceSelector: exporterSelector,
         metricsPortName: 'metrics',
         alerts: elasticsearchAlerts({
-          selector: sel, instance: name, tiers: tierInfo, totalNodes: tiers.reduce((a, t) => a + t.replicas, 0), dataNodes,
+          selector: sel,
+          instance: name,
+          tiers: tierInfo,
+          totalNodes: tiers.reduce((a, t) => a + t.replicas, 0),
+          dataNodes,
+          snapshotRepository: repositoryName,
+          maxSnapshotAgeSeconds,
         }),
         ruleGroup: `elasticsearch.${name}`,
-        dashboard: elasticsearchDashboard({ uid: `elasticsearch-${name}`.slice(0, 40), title: `Elasticsearch / ${name}`, job, namespace, tiers: tierInfo }),
+        dashboard: elasticsearchDashboard({
+          uid: `elasticsearch-${name}`.slice(0, 40), title: `Elasticsearch / ${name}`, job, namespace, tiers: tierInfo, snapshotRepository: repositoryName,
+        }),
       });
       this.serviceMonitor = mon?.serviceMonitor;
       this.prometheusRule = mon?.prometheusRule;

@@ -182,6 +182,12 @@ export interface ElasticsearchSnapshotProps {
    * @default 50
    */
   readonly maxCount?: number;
+  /**
+   * The ElasticsearchSnapshotTooOld alert fires when the latest successful snapshot is older than this (match it to
+   * the schedule).
+   * @default Duration.hours(36)
+   */
+  readonly maxSnapshotAge?: Duration;
 }
 
 /** Seed a new cluster from a snapshot. */

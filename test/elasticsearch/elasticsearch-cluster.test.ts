@@ -353,6 +353,24 @@ describe('data lifecycle, snapshots, restore and Kibana', () => {
     expect(envOf(init).S3_RESTORE_SECRET_KEY).toEqual({ secretKeyRef: { name: 'minio-es', key: 'AWS_SECRET_ACCESS_KEY' } });
   });
 
+  test('backups are monitored: snapshots collector, read-only snapshot privilege, staleness and partial-snapshot alerts', () => {
+    const exporter = container(find(objs, 'Deployment', 'logs-exporter').spec.template.spec, 'exporter');
+    expect(exporter.args).toContain('--collector.snapshots');
+    expect(JSON.parse(setup['exporter-role.json']).cluster).toEqual(['monitor', 'monitor_snapshot']);
+    const rule = find(objs, 'PrometheusRule', 'logs');
+    checkRulesWithPromtool(rule.spec);
+    const rules = rule.spec.groups[0].rules;
+    const tooOld = rules.find((r: any) => r.alert === 'ElasticsearchSnapshotTooOld');
+    expect(tooOld.expr).toContain('repository="backups"');
+    expect(tooOld.expr).toContain('> 129600');
+    expect(rules.map((r: any) => r.alert)).toContain('ElasticsearchSnapshotPartial');
+    expectKnownMetrics(rules.map((r: any) => r.expr), loadMetricList('elasticsearch_exporter'), ['up']);
+    const { dash, exprs } = exprsOfDashboard(objs);
+    expect(dash.panels.map((p: any) => p.title)).toContain('Since last successful snapshot');
+    checkQueriesWithPromtool(exprs);
+    expectKnownMetrics(exprs, loadMetricList('elasticsearch_exporter'));
+  });
+
   test('restore: a read-only source repository with its own client, system indices and feature states left out', () => {
     expect(JSON.parse(setup['restore-repository.json'])).toEqual({
       type: 's3', settings: { bucket: 'old-cluster', base_path: 'logs', client: 'restore', readonly: true },
@@ -510,6 +528,7 @@ describe('validation: each rule fails at synth with the prop, the value and what
     ['SLM schedule', { snapshots: { repository: s3, schedule: '0 2 * * *' } }, /invalid snapshots.schedule = "0 2 \* \* \*": must be an Elasticsearch cron expression/],
     ['SLM counts', { snapshots: { repository: s3, minCount: 10, maxCount: 5 } }, /invalid snapshots.minCount = 10: must be <= snapshots.maxCount \(5\)/],
     ['SLM retention', { snapshots: { repository: s3, expireAfter: Duration.minutes(5) } }, /invalid snapshots.expireAfter = "5m": must be at least 1 hour/],
+    ['snapshot age alert', { snapshots: { repository: s3, maxSnapshotAge: Duration.minutes(10) } }, /invalid snapshots.maxSnapshotAge = 600: must be an integer from 3600/],
     ['snapshot bucket', { snapshots: { repository: { ...s3, bucket: 'B' } } }, /invalid snapshots.repository.bucket = "B"/],
     ['snapshot endpoint with a path', { snapshots: { repository: { ...s3, endpoint: 'http://minio:9000/bucket' } } }, /invalid snapshots.repository.endpoint = .*without a path/],
     ['repository name', { snapshots: { repository: s3, repositoryName: 'restore-source' } }, /invalid snapshots.repositoryName = "restore-source"/],
@@ -569,8 +588,9 @@ describe('warnings (allowed but risky)', () => {
 
 test('every built-in Elasticsearch alert has its runbook section', () => {
   const runbooks = readFileSync(join(__dirname, '..', '..', 'docs', 'runbooks.md'), 'utf8');
-  const { objs } = synth({ warm: {}, cold: {}, coordinating: {} });
+  const { objs } = synth({ warm: {}, cold: {}, coordinating: {}, snapshots: { repository: s3 } });
   const rules = find(objs, 'PrometheusRule', 'logs').spec.groups[0].rules;
+  expect(rules.length).toBe(18);
   for (const r of rules) {
     expect(r.annotations.runbook_url).toMatch(new RegExp(`/docs/runbooks\\.md#${r.alert.toLowerCase()}$`));
     expect(runbooks).toContain(`### ${r.alert}\n`);

@@ -28,3 +28,14 @@ export {
   KafkaAuthentication, KafkaCluster, KafkaClusterProps, KafkaExternalAccessType, KafkaExternalListenerProps, KafkaIssuerKind, KafkaJmxExporterProps,
   KafkaRackAwarenessProps, KafkaTlsProps, KafkaTopic, KafkaTopicOptions, KafkaTopology, KafkaUiProps, KafkaUser, KafkaVersion,
 } from './kafka/kafka-cluster';
+export {
+  CertificateIssuerKind, ElasticsearchCapacityRequirements, ElasticsearchCluster, ElasticsearchClusterProps, ElasticsearchMasterTierProps,
+  ElasticsearchNodeTierProps, ElasticsearchServiceType, ElasticsearchTls, ElasticsearchVersion, ElasticsearchZoneAwarenessProps, KibanaProps,
+} from './elasticsearch/elasticsearch-cluster';
+export {
+  ElasticsearchCapacity, ElasticsearchCapacityInput, ElasticsearchCapacityPlan, ElasticsearchWorkload,
+} from './elasticsearch/capacity';
+export {
+  ElasticsearchRestoreProps, ElasticsearchSnapshotProps, IlmColdPhase, IlmDeletePhase, IlmHotPhase, IlmPolicy, IlmRolloverProps, IlmWarmPhase,
+  IndexTemplate,
+} from './elasticsearch/lifecycle';

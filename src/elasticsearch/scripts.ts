@@ -1,0 +1,239 @@
+/**
+ * Bash scripts run in the official Elasticsearch image (bash, curl, the elasticsearch CLI tools). Each reads its
+ * inputs from the environment variables listed above it. Passwords only travel in Secret-backed environment
+ * variables and in curl config files or stdin: never in a ConfigMap or a process argument.
+ */
+
+/** curl with the elastic user's credentials from a config file (so the password is not an argument). */
+const CURL_AUTH = `# esc VALUE: VALUE escaped for a double-quoted curl config or JSON string.
+esc() {
+  local s=\${1//\\\\/\\\\\\\\}
+  s=\${s//\\"/\\\\\\"}
+  printf '%s' "$s"
+}
+# auth_config FILE USER PASSWORD: a curl config file that authenticates as USER.
+auth_config() {
+  (umask 077 && printf 'user = "%s:%s"\\n' "$(esc "$2")" "$(esc "$3")" >"$1")
+}`;
+
+/**
+ * Init container: copies the image's config directory into an emptyDir (the root filesystem is read-only),
+ * installs the rendered elasticsearch.yml, and builds a fresh keystore holding the bootstrap password of the
+ * `elastic` user and the S3 client keys.
+ *
+ * env: CONFIG_DIR, SOURCE_CONFIG, ELASTIC_PASSWORD, optional ES_HOME, S3_DEFAULT_ACCESS_KEY,
+ * S3_DEFAULT_SECRET_KEY, S3_RESTORE_ACCESS_KEY, S3_RESTORE_SECRET_KEY.
+ */
+export function prepareConfigScript(): string {
+  return `#!/bin/bash
+set -euo pipefail
+es_home=\${ES_HOME:-/usr/share/elasticsearch}
+cp -R "$es_home/config/." "$CONFIG_DIR/"
+cp "$SOURCE_CONFIG" "$CONFIG_DIR/elasticsearch.yml"
+rm -f "$CONFIG_DIR/elasticsearch.keystore"
+export ES_PATH_CONF=$CONFIG_DIR
+keystore() { "$es_home/bin/elasticsearch-keystore" "$@"; }
+# add NAME VALUE: the value goes through stdin, never the command line.
+add() { printf '%s' "$2" | keystore add --stdin --force "$1"; }
+keystore create
+add bootstrap.password "$ELASTIC_PASSWORD"
+if [[ -n \${S3_DEFAULT_ACCESS_KEY:-} ]]; then
+  add s3.client.default.access_key "$S3_DEFAULT_ACCESS_KEY"
+  add s3.client.default.secret_key "$S3_DEFAULT_SECRET_KEY"
+fi
+if [[ -n \${S3_RESTORE_ACCESS_KEY:-} ]]; then
+  add s3.client.restore.access_key "$S3_RESTORE_ACCESS_KEY"
+  add s3.client.restore.secret_key "$S3_RESTORE_SECRET_KEY"
+fi
+echo "keystore entries: $(keystore list | tr '\\n' ' ')"
+`;
+}
+
+/**
+ * Main container entrypoint. A master-eligible node gets \`cluster.initial_master_nodes\` only until it has
+ * seen the cluster formed (the readiness probe leaves a marker in the data directory then), so the setting
+ * is gone from every later start, as Elastic advises, without a new synth.
+ *
+ * env: MASTER_ELIGIBLE (true|false), INITIAL_MASTER_NODES (comma-separated node names), DATA_DIR, RECOVERED_MARKER
+ * (the readiness probe's marker, removed here), optional ES_HOME.
+ */
+export function entrypointScript(): string {
+  return `#!/bin/bash
+set -euo pipefail
+rm -f "\${RECOVERED_MARKER:-/tmp/.cdk8s-recovered}"
+args=()
+if [[ $MASTER_ELIGIBLE == true && -n \${INITIAL_MASTER_NODES:-} ]]; then
+  if [[ -e $DATA_DIR/.cdk8s-cluster-formed ]]; then
+    echo "this node has been part of the formed cluster: starting without cluster.initial_master_nodes"
+  else
+    echo "first formation: cluster.initial_master_nodes=$INITIAL_MASTER_NODES"
+    args+=("-Ecluster.initial_master_nodes=$INITIAL_MASTER_NODES")
+  fi
+fi
+exec "\${ES_HOME:-/usr/share/elasticsearch}/bin/elasticsearch" "\${args[@]}"
+`;
+}
+
+/**
+ * Readiness probe: the node must answer an authenticated HTTPS request (200 from `/`), not just listen. After each
+ * start, the node becomes ready only once the cluster has no initializing and no delayed unassigned shards, so a
+ * StatefulSet rolling update (which waits for readiness) restarts the next node only after the previous one's shards
+ * have recovered: the operator-less equivalent of waiting for green between restarts. Once the node sees an elected
+ * master it also records that the cluster has formed (see the entrypoint).
+ *
+ * env: ELASTIC_PASSWORD (or the file ELASTIC_PASSWORD_FILE when it exists), CA_CERT, DATA_DIR, ES_PORT, RECOVERED_MARKER
+ * (a file in an emptyDir, removed at each start).
+ */
+export function readinessScript(): string {
+  return `#!/bin/bash
+set -euo pipefail
+${CURL_AUTH}
+cfg=$(mktemp)
+trap 'rm -f "$cfg"' EXIT
+# The mounted Secret follows a password rotation without a restart; the environment does not.
+password=$ELASTIC_PASSWORD
+if [[ -n \${ELASTIC_PASSWORD_FILE:-} && -s $ELASTIC_PASSWORD_FILE ]]; then
+  password=$(<"$ELASTIC_PASSWORD_FILE")
+fi
+auth_config "$cfg" elastic "$password"
+url="https://127.0.0.1:$ES_PORT"
+get() { curl -sS -K "$cfg" --cacert "$CA_CERT" --max-time 5 "$@"; }
+code=$(get -o /dev/null -w '%{http_code}' "$url/" || true)
+if [[ $code != 200 ]]; then
+  echo "GET / answered HTTP $code"
+  exit 1
+fi
+if [[ ! -e $DATA_DIR/.cdk8s-cluster-formed ]] && get "$url/_cluster/state/master_node?local=true" | grep -q '"master_node":"'; then
+  touch "$DATA_DIR/.cdk8s-cluster-formed"
+fi
+if [[ ! -e $RECOVERED_MARKER ]]; then
+  health=$(get "$url/_cluster/health" || true)
+  if [[ $health != *'"initializing_shards":0,'* || $health != *'"delayed_unassigned_shards":0,'* ]]; then
+    echo "waiting for shard recovery after start: $health"
+    exit 1
+  fi
+  touch "$RECOVERED_MARKER"
+fi
+`;
+}
+
+/**
+ * The setup Job: waits for the cluster, then applies idempotently (PUT is create-or-replace) the built-in
+ * users' passwords, the exporter's role and user, snapshot repositories, a restore into an empty cluster, ILM
+ * policies, index templates, first indices of rollover aliases, and the SLM policy.
+ *
+ * env: ES_URL, CA_CERT, ELASTIC_PASSWORD, SETUP_DIR (ilm.<name>.json, template.<name>.json, repository.json,
+ * restore-repository.json, restore.json, slm.json, exporter-role.json), WAIT_TIMEOUT_SECONDS, optional
+ * KIBANA_SYSTEM_PASSWORD, EXPORTER_USER + EXPORTER_PASSWORD, SNAPSHOT_REPOSITORY, SLM_POLICY, RESTORE_SNAPSHOT,
+ * ROLLOVER_ALIASES (space-separated).
+ */
+export function setupScript(): string {
+  return `#!/bin/bash
+set -euo pipefail
+log() { echo "[$(date -u +%H:%M:%S)] $*"; }
+${CURL_AUTH}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cfg=$work/auth
+out=$work/out
+body=$work/body
+auth_config "$cfg" elastic "$ELASTIC_PASSWORD"
+
+# es METHOD PATH [FILE]: prints the HTTP status (000 when unreachable); the response body is in $out.
+es() {
+  local args=(-sS -K "$cfg" --cacert "$CA_CERT" --max-time 120 -o "$out" -w '%{http_code}' -X "$1")
+  if [[ -n \${3:-} ]]; then
+    args+=(-H 'Content-Type: application/json' --data-binary "@$3")
+  fi
+  curl "\${args[@]}" "$ES_URL$2" || true
+}
+# must METHOD PATH [FILE]: like es, but a non-2xx answer fails the Job (which then retries).
+must() {
+  local code
+  code=$(es "$@")
+  if [[ $code != 2* ]]; then
+    log "$1 $2: HTTP $code $(head -c 1000 "$out")"
+    exit 1
+  fi
+  log "$1 $2: HTTP $code"
+}
+
+deadline=$((SECONDS + WAIT_TIMEOUT_SECONDS))
+until [[ $(es GET '/_cluster/health?wait_for_status=yellow&timeout=30s') == 200 ]]; do
+  if ((SECONDS > deadline)); then
+    log "the cluster did not reach yellow within $WAIT_TIMEOUT_SECONDS s: $(head -c 500 "$out")"
+    exit 1
+  fi
+  log "waiting for the cluster at $ES_URL"
+  sleep 10
+done
+
+if [[ -n \${KIBANA_SYSTEM_PASSWORD:-} ]]; then
+  printf '{"password":"%s"}' "$(esc "$KIBANA_SYSTEM_PASSWORD")" >"$body"
+  must POST /_security/user/kibana_system/_password "$body"
+fi
+if [[ -n \${EXPORTER_PASSWORD:-} ]]; then
+  must PUT /_security/role/cdk8s_metrics_exporter "$SETUP_DIR/exporter-role.json"
+  printf '{"password":"%s","roles":["cdk8s_metrics_exporter"]}' "$(esc "$EXPORTER_PASSWORD")" >"$body"
+  must PUT "/_security/user/$EXPORTER_USER" "$body"
+fi
+
+if [[ -f $SETUP_DIR/repository.json ]]; then
+  must PUT "/_snapshot/$SNAPSHOT_REPOSITORY" "$SETUP_DIR/repository.json"
+fi
+if [[ -f $SETUP_DIR/restore-repository.json ]]; then
+  must PUT /_snapshot/restore-source "$SETUP_DIR/restore-repository.json"
+  must GET '/_cat/indices?h=index&expand_wildcards=open'
+  user_indices=$(grep -c -v '^\\.' "$out" || true)
+  must GET /_data_stream
+  user_streams=$(grep -o '"name":"[^.][^"]*"' "$out" | grep -c -v '"name":"ilm-history' || true)
+  if ((user_indices > 0 || user_streams > 0)); then
+    log "the cluster already holds $user_indices indices and $user_streams data streams: no restore"
+  else
+    snapshot=$RESTORE_SNAPSHOT
+    if [[ $snapshot == latest ]]; then
+      must GET '/_cat/snapshots/restore-source?h=id,status&s=end_epoch'
+      snapshot=$(awk '$2 == "SUCCESS" { s = $1 } END { print s }' "$out")
+      if [[ -z $snapshot ]]; then
+        log "no successful snapshot in repository restore-source"
+        exit 1
+      fi
+    fi
+    code=$(es POST "/_snapshot/restore-source/$snapshot/_restore" "$SETUP_DIR/restore.json")
+    if [[ $code == 2* ]]; then
+      log "restore of snapshot $snapshot started"
+    elif grep -q 'already exists' "$out"; then
+      log "snapshot $snapshot: its indices already exist, nothing to restore"
+    else
+      log "restore of snapshot $snapshot: HTTP $code $(head -c 1000 "$out")"
+      exit 1
+    fi
+  fi
+fi
+
+for f in "$SETUP_DIR"/ilm.*.json; do
+  [[ -e $f ]] || continue
+  name=\${f##*/ilm.}
+  must PUT "/_ilm/policy/\${name%.json}" "$f"
+done
+for f in "$SETUP_DIR"/template.*.json; do
+  [[ -e $f ]] || continue
+  name=\${f##*/template.}
+  must PUT "/_index_template/\${name%.json}" "$f"
+done
+for alias in \${ROLLOVER_ALIASES:-}; do
+  code=$(es GET "/_alias/$alias")
+  if [[ $code == 404 ]]; then
+    printf '{"aliases":{"%s":{"is_write_index":true}}}' "$alias" >"$body"
+    must PUT "/$alias-000001" "$body"
+  else
+    log "alias $alias exists (HTTP $code)"
+  fi
+done
+
+if [[ -f $SETUP_DIR/slm.json ]]; then
+  must PUT "/_slm/policy/$SLM_POLICY" "$SETUP_DIR/slm.json"
+fi
+log "setup complete"
+`;
+}

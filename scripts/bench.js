@@ -11,7 +11,7 @@ const SIZES = [1, 10, 100];
 
 function child(count, plainOnly) {
   const start = process.hrtime.bigint();
-  const { App, Chart, Cron } = require('cdk8s');
+  const { App, Chart, Cron, Duration } = require('cdk8s');
   const yaml = require('yaml');
   const lib = require(path.join(__dirname, '..', 'lib'));
   const loaded = process.hrtime.bigint();
@@ -34,6 +34,14 @@ function child(count, plainOnly) {
       return 1;
     },
     (i) => { new lib.RedisCluster(chart(i), `redis-${i}`, { mode: lib.RedisMode.STANDALONE }); return 1; },
+    (i) => { new lib.KafkaCluster(chart(i), `kafka-${i}`, { topics: [{ name: 'orders', partitions: 12 }], backup }); return 1; },
+    (i) => {
+      new lib.ElasticsearchCluster(chart(i), `es-${i}`, {
+        cold: { replicas: 2 },
+        ilmPolicies: [{ name: 'logs', hot: { rollover: { maxAge: Duration.days(1) } }, cold: { minAge: Duration.days(7) }, delete: { minAge: Duration.days(30) } }],
+      });
+      return 1;
+    },
     (i) => {
       const a = new Chart(app, `dr-a-${i}`, { namespace: `team-${i}` });
       const b = new Chart(app, `dr-b-${i}`, { namespace: `team-${i}` });

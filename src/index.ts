@@ -7,6 +7,7 @@ export {
 } from './scheduling/scheduling';
 export { StorageProps, VolumeRetention } from './storage/storage';
 export { Credentials, GeneratedCredentialsOptions, SecretKeyRef } from './credentials/credentials';
+export { CertificateIssuerKind } from './credentials/certificates';
 export { NetworkPeer, NetworkPolicyProps } from './availability/network-policy';
 export { AlertOverride, AlertRule, AlertSeverity } from './monitoring/alerts';
 export { DashboardPanel, DashboardQuery, PanelKind } from './monitoring/dashboard';
@@ -25,11 +26,11 @@ export {
   BinlogFormat, MysqlBackupMethod, MysqlCluster, MysqlClusterProps, MysqlTopology, MysqlUser, MysqlVersion,
 } from './mysql/mysql-cluster';
 export {
-  KafkaAuthentication, KafkaCluster, KafkaClusterProps, KafkaExternalAccessType, KafkaExternalListenerProps, KafkaIssuerKind, KafkaJmxExporterProps,
+  KafkaAuthentication, KafkaCluster, KafkaClusterProps, KafkaExternalAccessType, KafkaExternalListenerProps, KafkaJmxExporterProps,
   KafkaRackAwarenessProps, KafkaTlsProps, KafkaTopic, KafkaTopicOptions, KafkaTopology, KafkaUiProps, KafkaUser, KafkaVersion,
 } from './kafka/kafka-cluster';
 export {
-  CertificateIssuerKind, ElasticsearchCapacityRequirements, ElasticsearchCluster, ElasticsearchClusterProps, ElasticsearchMasterTierProps,
+  ElasticsearchCapacityRequirements, ElasticsearchCluster, ElasticsearchClusterProps, ElasticsearchMasterTierProps,
   ElasticsearchNodeTierProps, ElasticsearchServiceType, ElasticsearchTls, ElasticsearchVersion, ElasticsearchZoneAwarenessProps, KibanaProps,
 } from './elasticsearch/elasticsearch-cluster';
 export {

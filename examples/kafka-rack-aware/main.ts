@@ -15,7 +15,7 @@ import { App, Chart, ChartProps, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AntiAffinityMode, KafkaAuthentication, KafkaCluster, KafkaIssuerKind, NetworkPeer, SpreadMode, TopologyKey,
+  AntiAffinityMode, KafkaAuthentication, KafkaCluster, CertificateIssuerKind, NetworkPeer, SpreadMode, TopologyKey,
 } from '../../src';
 
 export class TelemetryKafkaChart extends Chart {
@@ -41,7 +41,7 @@ export class TelemetryKafkaChart extends Chart {
       numPartitions: 12,
       authentication: KafkaAuthentication.SCRAM_SHA_512,
       users: [{ name: 'ingest' }, { name: 'analytics' }],
-      tls: { issuerName: 'internal-ca', issuerKind: KafkaIssuerKind.CLUSTER_ISSUER },
+      tls: { issuerName: 'internal-ca', issuerKind: CertificateIssuerKind.CLUSTER_ISSUER },
       topics: [
         { name: 'device-events', partitions: 48, config: { 'retention.ms': '604800000', 'compression.type': 'zstd' } },
         { name: 'device-state', partitions: 12, config: { 'cleanup.policy': 'compact' } },

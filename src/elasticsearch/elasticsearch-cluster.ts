@@ -18,6 +18,7 @@ import { ImageProps, pullSecrets, resolveImage } from '../core/images';
 import { componentLabels, InstanceIdentity, selectorLabels } from '../core/labels';
 import { cpuMillis, fixedResources, renderResources, ResolvedResources, resolveResources, sizeBytes, sizeQuantity } from '../core/resources';
 import { checkDnsLabel, checkInteger, checkOneOf, checkRule, warn } from '../core/validation';
+import { CertificateIssuerKind } from '../credentials/certificates';
 import { bindCredentials, Credentials, secretEnv, SecretKeyRef } from '../credentials/credentials';
 import {
   Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding, CertificateSpecPrivateKeyRotationPolicy,
@@ -58,13 +59,6 @@ export enum ElasticsearchServiceType {
 }
 
 /** Kind of a cert-manager issuer. */
-export enum CertificateIssuerKind {
-  /** A namespaced Issuer in the chart's namespace. */
-  ISSUER = 'Issuer',
-  /** A ClusterIssuer. */
-  CLUSTER_ISSUER = 'ClusterIssuer',
-}
-
 /**
  * Where the TLS certificates of the transport and HTTP layers (and Kibana) come from. TLS is always on.
  */

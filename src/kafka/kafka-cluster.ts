@@ -20,6 +20,7 @@ import { ImageProps, pullSecrets, resolveImage } from '../core/images';
 import { componentLabels, InstanceIdentity, selectorLabels } from '../core/labels';
 import { fixedResources, renderResources, ResolvedResources, resolveResources, sizeBytes } from '../core/resources';
 import { checkDnsLabel, checkInteger, checkRule, warn } from '../core/validation';
+import { CertificateIssuerKind } from '../credentials/certificates';
 import { bindCredentials, Credentials, secretEnv, SecretKeyRef } from '../credentials/credentials';
 import {
   Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding, CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages,
@@ -70,14 +71,6 @@ export enum KafkaAuthentication {
   SCRAM_SHA_512 = 'scram-sha-512',
 }
 
-/** Kind of a cert-manager issuer. */
-export enum KafkaIssuerKind {
-  /** A namespaced Issuer in the chart's namespace. */
-  ISSUER = 'Issuer',
-  /** A ClusterIssuer. */
-  CLUSTER_ISSUER = 'ClusterIssuer',
-}
-
 /**
  * TLS on the broker listeners. The Secret holds `tls.crt`, `tls.key` (PKCS#8, unencrypted) and `ca.crt`, and the
  * certificate names `<name>`, `<name>.<namespace>.svc` and `*.<name>-brokers.<namespace>.svc` (plus the external
@@ -91,9 +84,9 @@ export interface KafkaTlsProps {
   readonly issuerName?: string;
   /**
    * Kind of the issuer.
-   * @default KafkaIssuerKind.ISSUER
+   * @default CertificateIssuerKind.ISSUER
    */
-  readonly issuerKind?: KafkaIssuerKind;
+  readonly issuerKind?: CertificateIssuerKind;
   /**
    * Secret holding the certificate: the one cert-manager writes, or your own.
    * @default `<name>-tls`
@@ -691,7 +684,7 @@ export class KafkaCluster extends Construct {
               rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
             },
             usages: [CertificateSpecUsages.SERVER_AUTH, CertificateSpecUsages.CLIENT_AUTH],
-            issuerRef: { name: props.tls.issuerName, kind: props.tls.issuerKind ?? KafkaIssuerKind.ISSUER, group: 'cert-manager.io' },
+            issuerRef: { name: props.tls.issuerName, kind: props.tls.issuerKind ?? CertificateIssuerKind.ISSUER, group: 'cert-manager.io' },
           },
         });
       }

@@ -4,7 +4,7 @@ import { Chart, Cron, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { parse } from 'yaml';
 import {
-  Credentials, KafkaAuthentication, KafkaCluster, KafkaClusterProps, KafkaExternalAccessType, KafkaIssuerKind, KafkaTopology, KafkaVersion,
+  Credentials, KafkaAuthentication, KafkaCluster, KafkaClusterProps, KafkaExternalAccessType, CertificateIssuerKind, KafkaTopology, KafkaVersion,
   NetworkPeer, TopologyKey,
 } from '../../src';
 import { WARNING_METADATA } from '../../src/core/validation';
@@ -48,7 +48,7 @@ const KNOWN = new Set([...jmxMetricNames(), ...loadMetricList('kafka_exporter')]
 const secure: KafkaClusterProps = {
   authentication: KafkaAuthentication.SCRAM_SHA_512,
   users: [{ name: 'orders-service' }, { name: 'analytics', password: Credentials.fromSecret('analytics-kafka', 'pw') }],
-  tls: { issuerName: 'internal-ca', issuerKind: KafkaIssuerKind.CLUSTER_ISSUER },
+  tls: { issuerName: 'internal-ca', issuerKind: CertificateIssuerKind.CLUSTER_ISSUER },
   rackAwareness: { topologyKey: TopologyKey.ZONE },
   external: { type: KafkaExternalAccessType.NODE_PORT, advertisedHosts: ['kafka.example.com'], allowedCidrs: ['203.0.113.0/24'] },
   ui: {},
@@ -572,7 +572,7 @@ describe('validation: each rule fails at synth with the prop, the value and what
     ['user names unique', { authentication: KafkaAuthentication.SCRAM_SHA_512, users: [{ name: 'app' }, { name: 'app' }] }, /invalid users\[1\]\.name = "app"/],
     ['Kafka 3.9 or newer', { version: KafkaVersion.ofTag('3.7.0') }, /invalid version = "3\.7\.0": must be an Apache Kafka 3\.9\.x or 4\.x image tag/],
     ['JMX jar url and checksum together', { jmxExporter: { jarUrl: 'https://mirror.example.com/jmx.jar' } }, /invalid jmxExporter/],
-    ['issuer kind needs an issuer', { tls: { issuerKind: KafkaIssuerKind.CLUSTER_ISSUER } }, /invalid tls\.issuerKind = "ClusterIssuer": needs tls\.issuerName/],
+    ['issuer kind needs an issuer', { tls: { issuerKind: CertificateIssuerKind.CLUSTER_ISSUER } }, /invalid tls\.issuerKind = "ClusterIssuer": needs tls\.issuerName/],
     ['image tags pinned', { image: { tag: 'latest' } }, /invalid image\.tag = "latest"/],
   ])('%s', (_, p, message) => {
     expect(errorOf(p)).toMatch(message);

@@ -6,7 +6,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  AntiAffinityMode, Credentials, KafkaAuthentication, KafkaCluster, KafkaClusterProps, KafkaExternalAccessType, KafkaIssuerKind, KafkaTopology,
+  AntiAffinityMode, Credentials, KafkaAuthentication, KafkaCluster, KafkaClusterProps, KafkaExternalAccessType, CertificateIssuerKind, KafkaTopology,
   KafkaVersion,
 } from '../../src';
 import { expectValidOrRejected, optional, resourcesArb } from '../harness/properties';
@@ -31,7 +31,7 @@ const propsArb: fc.Arbitrary<KafkaClusterProps> = fc.record({
     password: optional(fc.constant(Credentials.fromSecret('app-kafka', 'pw'))),
   }), { maxLength: 2 })),
   tls: optional(fc.oneof(
-    fc.constant({ issuerName: 'ca', issuerKind: KafkaIssuerKind.CLUSTER_ISSUER }), fc.constant({ secretName: 'certs' }), fc.constant({ issuerKind: KafkaIssuerKind.ISSUER }),
+    fc.constant({ issuerName: 'ca', issuerKind: CertificateIssuerKind.CLUSTER_ISSUER }), fc.constant({ secretName: 'certs' }), fc.constant({ issuerKind: CertificateIssuerKind.ISSUER }),
   )),
   external: optional(fc.record({
     type: fc.constantFrom(KafkaExternalAccessType.NODE_PORT, KafkaExternalAccessType.LOAD_BALANCER),

@@ -812,8 +812,10 @@ export class KafkaCluster extends Construct {
           metadata: { name: `${brokerSts}-${i}-external`, labels: labels('external'), annotations: ext.annotations },
           spec: {
             type: ext.type,
-            // Traffic must reach this broker and no other: route on the node that got it only to its own pod.
-            externalTrafficPolicy: 'Local',
+            // Each Service selects one broker, so any node may forward to it. NodePort keeps Cluster: with Local only
+            // the node running the broker answers, and rescheduling or a DNS name over all nodes would drop
+            // connections. A load balancer health-checks nodes, so Local keeps client source addresses there.
+            externalTrafficPolicy: nodePort ? 'Cluster' : 'Local',
             loadBalancerSourceRanges: !nodePort && ext.allowedCidrs ? [...ext.allowedCidrs] : undefined,
             selector: { ...brokerSelector, 'statefulset.kubernetes.io/pod-name': `${brokerSts}-${i}` },
             ports: [{
@@ -1067,7 +1069,7 @@ export class KafkaCluster extends Construct {
         `--web.listen-address=:${KAFKA_EXPORTER_PORT}`,
         '--refresh.metadata=30s',
       ];
-      if (scram) exporterArgs.push('--sasl.enabled', '--sasl.mechanism=scram-sha512', `--sasl.username=${ADMIN_USER}`, '--sasl.password=$(KAFKA_ADMIN_PASSWORD)');
+      if (scram) exporterArgs.push('--sasl.enabled', '--sasl.mechanism=scram-sha512', `--sasl.username=${ADMIN_USER}`);
       if (tls) exporterArgs.push('--tls.enabled', `--tls.ca-file=${TLS_DIR}/ca.crt`);
       const exporterHttp = (timing: Partial<k8s.Probe>): k8s.Probe => ({
         httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('metrics') }, timeoutSeconds: 5, ...timing,
@@ -1089,7 +1091,8 @@ export class KafkaCluster extends Construct {
                 image: exporterImage.image,
                 imagePullPolicy: exporterImage.pullPolicy,
                 args: exporterArgs,
-                env: adminRef ? [secretEnv('KAFKA_ADMIN_PASSWORD', adminRef)] : undefined,
+                // kafka_exporter reads the password from this variable when --sasl.password is empty: never an argument.
+                env: adminRef ? [secretEnv('SASL_USER_PASSWORD', adminRef)] : undefined,
                 ports: [{ name: 'metrics', containerPort: KAFKA_EXPORTER_PORT, protocol: 'TCP' }],
                 resources: fixedResources(50, 500, 64, 256),
                 securityContext: hardened,

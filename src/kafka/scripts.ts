@@ -15,7 +15,7 @@ client_config() {
       echo "security.protocol=$SECURITY_PROTOCOL"
       echo "request.timeout.ms=30000"
       if [ "\${SCRAM:-false}" = "true" ]; then
-        case "$ADMIN_PASSWORD" in *'"'*|*'\\'*) echo "the admin password must not contain quotes or backslashes" >&2; exit 1 ;; esac
+        case "$ADMIN_PASSWORD" in *'"'*|*'\\'*|*,*|*'['*|*']'*) echo "the admin password must not contain quotes, backslashes, commas or brackets (SCRAM and JAAS syntax)" >&2; exit 1 ;; esac
         echo "sasl.mechanism=SCRAM-SHA-512"
         echo "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\\"$ADMIN_USER\\" password=\\"$ADMIN_PASSWORD\\";"
       fi
@@ -101,7 +101,7 @@ jaas_line() {
   echo "listener.name.$1.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\\"$ADMIN_USER\\" password=\\"$ADMIN_PASSWORD\\";"
 }
 if [ "$SCRAM" = "true" ]; then
-  case "$ADMIN_PASSWORD" in *'"'*|*'\\'*) echo "the admin password must not contain quotes or backslashes" >&2; exit 1 ;; esac
+  case "$ADMIN_PASSWORD" in *'"'*|*'\\'*|*,*|*'['*|*']'*) echo "the admin password must not contain quotes, backslashes, commas or brackets (SCRAM and JAAS syntax)" >&2; exit 1 ;; esac
 fi
 listeners=()
 advertised=()

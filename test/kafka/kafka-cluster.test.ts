@@ -378,6 +378,8 @@ describe('KafkaCluster, SCRAM + TLS + rack awareness + external NodePort + topic
       expect(svc.spec.type).toBe('NodePort');
       expect(svc.spec.ports[0].nodePort).toBe(31090 + i);
       expect(svc.spec.selector['statefulset.kubernetes.io/pod-name']).toBe(`events-broker-${i}`);
+      // Any node forwards to the broker: a rescheduled broker or a DNS name over all nodes keeps working.
+      expect(svc.spec.externalTrafficPolicy).toBe('Cluster');
     }
     const np = find(objs, 'NetworkPolicy', 'events');
     expect(np.spec.ingress).toContainEqual({ from: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ protocol: 'TCP', port: 9094 }] });
@@ -399,8 +401,11 @@ describe('KafkaCluster, SCRAM + TLS + rack awareness + external NodePort + topic
 
   test('exporter and console authenticate as admin through Secret-backed variables', () => {
     const exporter = find(objs, 'Deployment', 'events-exporter').spec.template.spec.containers[0];
-    expect(exporter.args).toEqual(expect.arrayContaining(['--sasl.enabled', '--sasl.mechanism=scram-sha512', '--sasl.password=$(KAFKA_ADMIN_PASSWORD)',
+    expect(exporter.args).toEqual(expect.arrayContaining(['--sasl.enabled', '--sasl.mechanism=scram-sha512', '--sasl.username=admin',
       '--tls.enabled', '--tls.ca-file=/etc/kafka/tls/ca.crt', '--kafka.server=events:9092']));
+    // The password comes from the variable kafka_exporter reads when --sasl.password is empty, never an argument.
+    expect(exporter.args.some((a: string) => a.startsWith('--sasl.password'))).toBe(false);
+    expect(envOf(exporter).SASL_USER_PASSWORD).toEqual(expect.objectContaining({ secretKeyRef: expect.objectContaining({ name: 'events-admin' }) }));
     const ui = envOf(find(objs, 'Deployment', 'events-ui').spec.template.spec.containers[0]);
     expect(ui.KAFKA_CLUSTERS_0_READONLY).toBe('true');
     expect(ui.KAFKA_CLUSTERS_0_PROPERTIES_SASL_JAAS_CONFIG).toContain('password="$(KAFKA_ADMIN_PASSWORD)"');
@@ -456,6 +461,8 @@ describe('KafkaCluster, other modes', () => {
     expect(svc.spec.type).toBe('LoadBalancer');
     expect(svc.spec.ports[0].port).toBe(9094);
     expect(svc.spec.loadBalancerSourceRanges).toEqual(['10.0.0.0/8']);
+    // The load balancer health-checks nodes; Local keeps the client address for the source ranges.
+    expect(svc.spec.externalTrafficPolicy).toBe('Local');
     expect(svc.metadata.annotations).toEqual({ 'external-dns.alpha.kubernetes.io/hostname': 'kafka.example.com' });
     expect(kafka.externalBootstrapServers).toBe('b0.kafka.example.com:9094,b1.kafka.example.com:9094,b2.kafka.example.com:9094');
     expect(props(find(objs, 'ConfigMap', 'events-config').data['broker.properties'])['listener.security.protocol.map'])

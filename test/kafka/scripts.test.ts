@@ -274,6 +274,14 @@ describe('entrypoint', () => {
     expect(r.status).not.toBe(0);
     expect(r.out).toContain('no external address for broker 3');
   });
+
+  test.each([['a,b'], ['a]b'], ['a"b']])('an admin password %s that would break the SCRAM or JAAS syntax stops the node before formatting', (pw) => {
+    const bin = fakeKafka(dir);
+    const r = run(kafkaEntrypointScript(), entryEnv(bin, { POD_NAME: 'events-broker-0', NODE_ID_OFFSET: '0', ROLE: 'broker', SCRAM: 'true', ADMIN_USER: 'admin', ADMIN_PASSWORD: pw }));
+    expect(r.status).not.toBe(0);
+    expect(r.out).toContain('the admin password must not contain quotes, backslashes, commas or brackets');
+    expect(r.out).not.toContain('format');
+  });
 });
 
 describe('JMX agent download', () => {

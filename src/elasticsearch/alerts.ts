@@ -54,7 +54,9 @@ export function elasticsearchAlerts(o: ElasticsearchAlertOptions): AlertRule[] {
     },
     {
       name: 'ElasticsearchExporterDown',
-      expr: `elasticsearch_cluster_health_up{${s}} == 0 or up{${s}} == 0`,
+      // The cluster health series vanish when the exporter cannot query Elasticsearch (no "up" gauge is relied on:
+      // exporter versions differ there).
+      expr: `up{${s}} == 0 or absent(elasticsearch_cluster_health_status{${s}})`,
       for: Duration.minutes(5),
       severity: AlertSeverity.WARNING,
       summary: `The exporter of ${who} cannot read cluster health`,

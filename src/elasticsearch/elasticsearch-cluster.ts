@@ -889,7 +889,10 @@ export class ElasticsearchCluster extends Construct {
             replicas: s.replicas,
             // Master-eligible nodes must start together to form the cluster.
             podManagementPolicy: 'Parallel',
-            updateStrategy: { type: 'RollingUpdate' },
+            // Zone-aware tiers have one StatefulSet per zone, and StatefulSets roll independently: rolling them would
+            // restart a node in every zone at once (all masters, both copies of a shard). They wait for the operator to
+            // restart them zone by zone (docs/elasticsearch.md, Upgrade).
+            updateStrategy: t.sets.length > 1 ? { type: 'OnDelete' } : { type: 'RollingUpdate' },
             persistentVolumeClaimRetentionPolicy: retentionPolicy(t.storage),
             selector: { matchLabels: stsSelector },
             template: {
@@ -919,7 +922,11 @@ export class ElasticsearchCluster extends Construct {
                     { name: 'ES_PORT', value: String(ELASTICSEARCH_HTTP_PORT) },
                     { name: 'CA_CERT', value: `${CERTS}/http/ca.crt` },
                     { name: 'RECOVERED_MARKER', value: '/tmp/.cdk8s-recovered' },
-                    { name: 'ELASTIC_PASSWORD_FILE', value: '/mnt/elastic-password/password' },
+                    // Not ELASTIC_PASSWORD_FILE: bin/elasticsearch-env reads that name itself and refuses to start when
+                    // ELASTIC_PASSWORD is set too.
+                    { name: 'PROBE_PASSWORD_FILE', value: '/mnt/elastic-password/password' },
+                    // The client Service name is in every HTTP certificate: the probe checks the certificate against it.
+                    { name: 'ES_HOST', value: name },
                     secretEnv('ELASTIC_PASSWORD', elasticRef),
                   ],
                   ports: [
@@ -931,7 +938,8 @@ export class ElasticsearchCluster extends Construct {
                   // First start (JVM, security index, recovery) may take minutes: allow 10.
                   startupProbe: { tcpSocket: { port: k8s.IntOrString.fromString('https') }, periodSeconds: 10, failureThreshold: 60, timeoutSeconds: 5 },
                   livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('transport') }, periodSeconds: 20, failureThreshold: 5, timeoutSeconds: 5 },
-                  readinessProbe: { exec: { command: ['bash', '/mnt/scripts/readiness.sh'] }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 12 },
+                  // Up to four requests of at most 4 s each (two logins during a password rotation, then two checks).
+                  readinessProbe: { exec: { command: ['bash', '/mnt/scripts/readiness.sh'] }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 20 },
                   volumeMounts: [
                     { name: 'data', mountPath: DATA_DIR },
                     { name: 'config', mountPath: `${ES_HOME}/config` },

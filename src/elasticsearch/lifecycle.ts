@@ -340,6 +340,11 @@ export function renderIndexTemplates(
       rolloverAliases.push(t.rolloverAlias);
     }
     const shards = checkInteger(scope, `${at}.shards`, t.shards ?? 1, 1, 1024);
+    // ILM's shrink needs a factor of the source's primary count (ILM skips it when the counts are equal); any other
+    // count stops the index in the ERROR step.
+    const shrink = policy?.warm?.shrinkToShards;
+    checkRule(scope, shrink === undefined || shards % shrink === 0, `${at}.shards`, shards,
+      `must be a multiple of ${shrink}: policy ${t.ilmPolicy} shrinks its indices to ${shrink} shard(s) in the warm phase`);
     const replicas = checkInteger(scope, `${at}.replicas`, t.replicas ?? 1, 0, 10);
     if (replicas > 0 && replicas >= tiers.hotNodes) {
       warn(scope, `${at}.replicas`, replicas, `the hot tier has ${tiers.hotNodes} node(s): replicas of new indices cannot all be allocated and the cluster stays yellow`);

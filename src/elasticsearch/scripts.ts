@@ -81,8 +81,9 @@ exec "\${ES_HOME:-/usr/share/elasticsearch}/bin/elasticsearch" "\${args[@]}"
  * have recovered: the operator-less equivalent of waiting for green between restarts. Once the node sees an elected
  * master it also records that the cluster has formed (see the entrypoint).
  *
- * env: ELASTIC_PASSWORD (or the file ELASTIC_PASSWORD_FILE when it exists), CA_CERT, DATA_DIR, ES_PORT, RECOVERED_MARKER
- * (a file in an emptyDir, removed at each start).
+ * env: PROBE_PASSWORD_FILE (the mounted Secret, tried first) and ELASTIC_PASSWORD, ES_HOST (a name in the HTTP
+ * certificate, resolved to this node), CA_CERT, DATA_DIR, ES_PORT, RECOVERED_MARKER (a file in an emptyDir, removed at
+ * each start).
  */
 export function readinessScript(): string {
   return `#!/bin/bash
@@ -90,15 +91,18 @@ set -euo pipefail
 ${CURL_AUTH}
 cfg=$(mktemp)
 trap 'rm -f "$cfg"' EXIT
-# The mounted Secret follows a password rotation without a restart; the environment does not.
-password=$ELASTIC_PASSWORD
-if [[ -n \${ELASTIC_PASSWORD_FILE:-} && -s $ELASTIC_PASSWORD_FILE ]]; then
-  password=$(<"$ELASTIC_PASSWORD_FILE")
-fi
-auth_config "$cfg" elastic "$password"
-url="https://127.0.0.1:$ES_PORT"
-get() { curl -sS -K "$cfg" --cacert "$CA_CERT" --max-time 5 "$@"; }
-code=$(get -o /dev/null -w '%{http_code}' "$url/" || true)
+# The local node, reached by the client Service name that every HTTP certificate carries.
+url="https://$ES_HOST:$ES_PORT"
+get() { curl -sS -K "$cfg" --cacert "$CA_CERT" --resolve "$ES_HOST:$ES_PORT:127.0.0.1" --max-time 4 "$@"; }
+# The mounted Secret follows a rotation within a minute, the environment only at the next start: during a rotation
+# (Secret first, then the API) one of the two is the password Elasticsearch holds.
+code=""
+for password in "$(cat "\${PROBE_PASSWORD_FILE:-/nonexistent}" 2>/dev/null || true)" "$ELASTIC_PASSWORD"; do
+  [[ -n $password ]] || continue
+  auth_config "$cfg" elastic "$password"
+  code=$(get -o /dev/null -w '%{http_code}' "$url/" || true)
+  [[ $code == 401 ]] || break
+done
 if [[ $code != 200 ]]; then
   echo "GET / answered HTTP $code"
   exit 1

@@ -123,7 +123,14 @@ describe('ElasticsearchCluster defaults: 3 dedicated masters, 3 hot nodes', () =
     expect(c.readinessProbe.exec.command).toEqual(['bash', '/mnt/scripts/readiness.sh']);
     expect(c.command).toEqual(['/bin/tini', '--', 'bash', '/mnt/scripts/entrypoint.sh']);
     const readiness = find(objs, 'ConfigMap', 'logs-scripts').data['readiness.sh'];
-    expect(readiness).toContain('https://127.0.0.1:$ES_PORT');
+    // The local node, under the client Service name that its certificate carries.
+    expect(readiness).toContain('--resolve "$ES_HOST:$ES_PORT:127.0.0.1"');
+    expect(envOf(c).ES_HOST).toBe('logs');
+    // bin/elasticsearch-env refuses ELASTIC_PASSWORD_FILE next to ELASTIC_PASSWORD: the probe's file has its own name.
+    expect(Object.keys(envOf(c))).not.toContain('ELASTIC_PASSWORD_FILE');
+    expect(envOf(c).PROBE_PASSWORD_FILE).toBe('/mnt/elastic-password/password');
+    // A single StatefulSet per tier rolls one pod at a time.
+    expect(sts.spec.updateStrategy).toEqual({ type: 'RollingUpdate' });
     expect(readiness).toContain('auth_config "$cfg" elastic "$password"');
     expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('100Gi');
     expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('kubernetes.io/hostname');
@@ -262,6 +269,8 @@ describe('every tier combination synthesizes valid manifests with passing alerts
     expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions)
       .toEqual([{ key: 'zone', operator: 'In', values: ['zone-b'] }]);
     expect(pod.topologySpreadConstraints).toBeUndefined();
+    // StatefulSets of different zones would roll at the same time: zoned sets wait for a zone-by-zone restart.
+    for (const sts of objs.filter((o) => o.kind === 'StatefulSet')) expect(sts.spec.updateStrategy).toEqual({ type: 'OnDelete' });
     expect(es.initialMasterNodes).toEqual(['logs-master-zone-a-0', 'logs-master-zone-a-1', 'logs-master-zone-b-0']);
     // Two zones cannot keep a master majority when one is lost: allowed, with a warning.
     expect(warningsOf(es)).toEqual([expect.stringContaining('losing that zone loses the master quorum')]);
@@ -510,6 +519,10 @@ describe('validation: each rule fails at synth with the prop, the value and what
       /invalid ilmPolicies\[0\].delete.minAge = "30d": must be greater than cold.minAge/],
     ['ILM rollover without condition', { ilmPolicies: [{ name: 'p', hot: { rollover: {} } }] }, /invalid ilmPolicies\[0\].hot.rollover = \{\}: must set at least one of/],
     ['ILM without phases', { ilmPolicies: [{ name: 'p' }] }, /invalid ilmPolicies\[0\] = "p": must declare at least one phase/],
+    ['ILM shrink to a count that does not divide the template\'s shards', {
+      ilmPolicies: [{ name: 'p', warm: { minAge: Duration.days(2), shrinkToShards: 2 } }],
+      indexTemplates: [{ name: 't', indexPatterns: ['t-*'], ilmPolicy: 'p', shards: 3 }],
+    }, /invalid indexTemplates\[0\].shards = 3: must be a multiple of 2: policy p shrinks its indices to 2 shard\(s\)/],
     ['ILM bad name', { ilmPolicies: [{ name: 'Bad Name', delete: { minAge: Duration.days(1) } }] }, /invalid ilmPolicies\[0\].name = "Bad Name"/],
     ['ILM duplicate', { ilmPolicies: [{ name: 'p', delete: { minAge: Duration.days(1) } }, { name: 'p', delete: { minAge: Duration.days(2) } }] },
       /invalid ilmPolicies\[1\].name = "p": is declared twice/],

@@ -19,6 +19,7 @@ while (($#)); do
     -w) fmt=$2; shift ;;
     -K) cfg=$2; shift ;;
     --data-binary) data=$2; shift ;;
+    --resolve) echo "RESOLVE $2" >> "$FAKE_DIR/argv"; shift ;;
     --cacert|--max-time|-H) shift ;;
     https://*) url=$1 ;;
   esac
@@ -32,6 +33,8 @@ if [[ -n $data ]]; then echo "BODY $(cat "\${data#@}")" >> "$FAKE_DIR/log"; fi
 if [[ $cfg == - ]]; then cat > "$FAKE_DIR/last-auth"; elif [[ -n $cfg ]]; then cp "$cfg" "$FAKE_DIR/last-auth"; fi
 resp="200 {}"
 if [[ -f $FAKE_DIR/responses/$key ]]; then resp=$(cat "$FAKE_DIR/responses/$key"); fi
+# With FAKE_DIR/accept-auth, only that credentials config is accepted (as Elasticsearch after a password change).
+if [[ -f $FAKE_DIR/accept-auth ]] && ! cmp -s "$FAKE_DIR/last-auth" "$FAKE_DIR/accept-auth"; then resp='401 {"error":"security_exception"}'; fi
 code=\${resp%% *}
 body=\${resp#* }
 if [[ $code == 000 ]]; then echo "curl: (7) Failed to connect" >&2; [[ -n $fmt ]] && printf '000'; exit 7; fi
@@ -67,7 +70,7 @@ function run(script: string, env: Record<string, string>) {
 }
 
 describe('readiness.sh', () => {
-  const env = () => ({ DATA_DIR: join(dir, 'data'), ES_PORT: '9200', RECOVERED_MARKER: join(dir, 'recovered') });
+  const env = () => ({ DATA_DIR: join(dir, 'data'), ES_PORT: '9200', ES_HOST: 'logs', RECOVERED_MARKER: join(dir, 'recovered') });
   const health = (initializing: number, delayed: number) =>
     respond('GET', '/_cluster/health', 200, `{"status":"yellow","initializing_shards":${initializing},"delayed_unassigned_shards":${delayed},"unassigned_shards":2}`);
 
@@ -81,10 +84,25 @@ describe('readiness.sh', () => {
     expect(r.argv).not.toContain('S3cr');
   });
 
-  test('the mounted password file wins over the environment (rotation without restart)', () => {
+  test('the mounted password file is tried first (rotation without restart), the environment when it is refused', () => {
     writeFileSync(join(dir, 'pw'), 'rotated');
-    run(readinessScript(), { ...env(), ELASTIC_PASSWORD_FILE: join(dir, 'pw') });
+    run(readinessScript(), { ...env(), PROBE_PASSWORD_FILE: join(dir, 'pw') });
     expect(readFileSync(join(dir, 'last-auth'), 'utf8')).toBe('user = "elastic:rotated"\n');
+    // The Secret already holds the new password, Elasticsearch still the old one (the start's environment).
+    health(0, 0);
+    writeFileSync(join(dir, 'accept-auth'), 'user = "elastic:S3cr\\"et\\\\pw"\n');
+    const r = run(readinessScript(), { ...env(), PROBE_PASSWORD_FILE: join(dir, 'pw') });
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(0);
+    // Neither is accepted: not ready.
+    writeFileSync(join(dir, 'accept-auth'), 'user = "elastic:other"\n');
+    expect(run(readinessScript(), { ...env(), PROBE_PASSWORD_FILE: join(dir, 'pw') }).stdout).toContain('GET / answered HTTP 401');
+  });
+
+  test('asks the local node under the client Service name, which the certificate carries', () => {
+    const r = run(readinessScript(), env());
+    expect(r.log).toContain('REQ GET /');
+    expect(r.argv).toContain('RESOLVE logs:9200:127.0.0.1');
   });
 
   test('after a start, ready only once no shard is initializing or delayed; then no longer asks', () => {

@@ -40,3 +40,13 @@ export function selectorLabels(id: InstanceIdentity, component?: string): Record
   if (component) labels[LABEL_COMPONENT] = component;
   return labels;
 }
+
+/**
+ * `labels` without the keys whose values change on an upgrade (`version`) or a rename of the application
+ * (`part-of`), for fields the API server never lets change, such as StatefulSet volumeClaimTemplates: with them
+ * there, changing `version` would make the StatefulSet update fail.
+ */
+export function stableLabels(labels: Record<string, string>): Record<string, string> {
+  const { [LABEL_VERSION]: _version, [LABEL_PART_OF]: _partOf, ...stable } = labels;
+  return stable;
+}

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { secretGeneratorScript } from './scripts';
+import { oneShotJob } from '../core/jobs';
 import { fixedResources } from '../core/resources';
 import { checkDnsLabel, checkInteger, fail } from '../core/validation';
 
@@ -111,8 +112,10 @@ function createSecretGenerator(scope: IConstruct, secretName: string, length: nu
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
     subjects: [{ kind: 'ServiceAccount', name }],
   });
-  const job = new k8s.KubeJob(parent, 'Job', {
-    metadata: { name, labels: o.labels },
+  // Named after its content (oneShotJob): an upgrade changes its labels, and a Job's template is immutable.
+  const job = oneShotJob(parent, 'Job', {
+    baseName: name,
+    labels: o.labels,
     spec: {
       backoffLimit: 6,
       activeDeadlineSeconds: 600,

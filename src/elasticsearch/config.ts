@@ -10,6 +10,11 @@ export function renderElasticsearchYml(settings: Record<string, YmlValue>): stri
   return Object.entries(settings).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n') + '\n';
 }
 
+/** The `${NAME}` and `${NAME:default}` placeholders of a single-line value, as Elasticsearch's PropertyPlaceholder reads them. */
+export function placeholdersOf(value: string): { name: string; hasDefault: boolean }[] {
+  return [...value.matchAll(/\$\{([^}:]*)(:[^}]*)?\}/g)].map((m) => ({ name: m[1], hasDefault: m[2] !== undefined }));
+}
+
 /** Settings the construct owns: topology, discovery, network, paths, security, zone awareness and S3 clients. */
 const RESERVED = [
   /^cluster\.name$/,

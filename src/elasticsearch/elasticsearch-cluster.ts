@@ -4,7 +4,7 @@ import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { elasticsearchAlerts, TierMetricsInfo } from './alerts';
 import { ElasticsearchCapacity, ElasticsearchCapacityPlan, ElasticsearchWorkload } from './capacity';
-import { isReservedSetting, renderElasticsearchYml, YmlValue } from './config';
+import { isReservedSetting, placeholdersOf, renderElasticsearchYml, YmlValue } from './config';
 import { elasticsearchDashboard } from './dashboard';
 import {
   checkS3Target, checkSlmSchedule, ElasticsearchRestoreProps, ElasticsearchSnapshotProps, esTime, IlmPolicy, IndexTemplate,
@@ -15,6 +15,7 @@ import { createDisruptionBudget } from '../availability/disruption-budget';
 import { createNetworkPolicy } from '../availability/network-policy';
 import { MiddlewareClusterProps } from '../core/cluster-props';
 import { ImageProps, pullSecrets, resolveImage } from '../core/images';
+import { oneShotJob } from '../core/jobs';
 import { componentLabels, InstanceIdentity, selectorLabels } from '../core/labels';
 import { cpuMillis, fixedResources, renderResources, ResolvedResources, resolveResources, sizeBytes, sizeQuantity } from '../core/resources';
 import { checkDnsLabel, checkInteger, checkOneOf, checkRule, warn } from '../core/validation';
@@ -127,7 +128,8 @@ export interface ElasticsearchNodeTierProps {
   readonly scheduling?: SchedulingProps;
   /**
    * Extra elasticsearch.yml settings of this tier (e.g. `thread_pool.write.queue_size`). Settings the construct
-   * owns (roles, discovery, network, paths, security, zone awareness, S3 clients) are refused.
+   * owns (roles, discovery, network, paths, security, zone awareness, S3 clients) are refused, and so are `${VAR}`
+   * placeholders other than `${POD_NAME}` and `${POD_IP}` without a default (`${VAR:value}`).
    * @default none
    */
   readonly config?: { [setting: string]: string };
@@ -342,6 +344,12 @@ const EXPORTER_USER = 'cdk8s-metrics-exporter';
 const ES_HOME = '/usr/share/elasticsearch';
 const DATA_DIR = `${ES_HOME}/data`;
 const CERTS = `${ES_HOME}/config/certs`;
+// elasticsearch.yml names the node with these. Every process that loads the file resolves its placeholders and fails on
+// an unset one (InternalSettingsPreparer), the keystore CLI of the prepare-config init container included.
+const NODE_IDENTITY_ENV: k8s.EnvVar[] = [
+  { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+  { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+];
 
 type TierKey = 'master' | 'hot' | 'warm' | 'cold' | 'coordinating';
 
@@ -868,6 +876,7 @@ export class ElasticsearchCluster extends Construct {
           imagePullPolicy: image.pullPolicy,
           command: ['bash', '/mnt/scripts/prepare-config.sh'],
           env: [
+            ...NODE_IDENTITY_ENV,
             { name: 'CONFIG_DIR', value: '/mnt/config' },
             { name: 'SOURCE_CONFIG', value: '/mnt/es-config/elasticsearch.yml' },
             secretEnv('ELASTIC_PASSWORD', elasticRef),
@@ -913,8 +922,7 @@ export class ElasticsearchCluster extends Construct {
                   // tini (the image's own init) forwards signals and reaps children, as with the image's entrypoint.
                   command: ['/bin/tini', '--', 'bash', '/mnt/scripts/entrypoint.sh'],
                   env: [
-                    { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-                    { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+                    ...NODE_IDENTITY_ENV,
                     { name: 'ES_JAVA_OPTS', value: `-Xms${t.heapMiB}m -Xmx${t.heapMiB}m` },
                     { name: 'MASTER_ELIGIBLE', value: String(t.masterEligible) },
                     { name: 'INITIAL_MASTER_NODES', value: t.masterEligible ? this.initialMasterNodes.join(',') : '' },
@@ -1004,8 +1012,10 @@ export class ElasticsearchCluster extends Construct {
     const setupHash = createHash('sha256').update(JSON.stringify([setupData, scripts['setup.sh'], setupEnv])).digest('hex').slice(0, 8);
     this.setupConfigMap = new k8s.KubeConfigMap(this, 'SetupConfig', { metadata: { name: `${name}-setup-${setupHash}`, labels: labels('setup') }, data: setupData });
     const setupLabels = labels('setup');
-    this.setupJob = new k8s.KubeJob(this, 'SetupJob', {
-      metadata: { name: `${name}-setup-${setupHash}`, labels: setupLabels },
+    // The Job name hashes all of its content (oneShotJob), image and labels included, not only what it applies.
+    this.setupJob = oneShotJob(this, 'SetupJob', {
+      baseName: `${name}-setup`,
+      labels: setupLabels,
       spec: {
         backoffLimit: 20,
         activeDeadlineSeconds: 7200,
@@ -1284,6 +1294,11 @@ export class ElasticsearchCluster extends Construct {
       checkRule(this, !isReservedSetting(k), `${prop}.config["${k}"]`, k,
         'is managed by the construct (cluster/node names, roles, network, discovery, paths, security, zone awareness, S3 clients)');
       checkRule(this, !/[\r\n]/.test(v), `${prop}.config["${k}"]`, v, 'must be a single line');
+      for (const ph of placeholdersOf(v).filter((x) => !x.hasDefault)) {
+        checkRule(this, NODE_IDENTITY_ENV.some((e) => e.name === ph.name), `${prop}.config["${k}"]`, v,
+          `must not reference \${${ph.name}}: every process that loads elasticsearch.yml (the keystore CLI included) fails on an unset `
+          + `variable, and the pods define only ${NODE_IDENTITY_ENV.map((e) => e.name).join(', ')} (or give a default: \${${ph.name}:value})`);
+      }
     }
     const base = `${name}-${d.short}`;
     let sets: { name: string; zone?: string; replicas: number }[];

@@ -21,8 +21,9 @@ auth_config() {
  * installs the rendered elasticsearch.yml, and builds a fresh keystore holding the bootstrap password of the
  * `elastic` user and the S3 client keys.
  *
- * env: CONFIG_DIR, SOURCE_CONFIG, ELASTIC_PASSWORD, optional ES_HOME, S3_DEFAULT_ACCESS_KEY,
- * S3_DEFAULT_SECRET_KEY, S3_RESTORE_ACCESS_KEY, S3_RESTORE_SECRET_KEY.
+ * env: CONFIG_DIR, SOURCE_CONFIG, ELASTIC_PASSWORD, POD_NAME and POD_IP (the keystore CLI resolves the placeholders of
+ * elasticsearch.yml), optional ES_HOME, S3_DEFAULT_ACCESS_KEY, S3_DEFAULT_SECRET_KEY, S3_RESTORE_ACCESS_KEY,
+ * S3_RESTORE_SECRET_KEY.
  */
 export function prepareConfigScript(): string {
   return `#!/bin/bash

@@ -17,6 +17,7 @@ import { createNetworkPolicy } from '../availability/network-policy';
 import { backupFailedAlert, BackupProps, createBackupCronJob, restoreDownloadContainer, RestoreProps } from '../backup/backup';
 import { MiddlewareClusterProps } from '../core/cluster-props';
 import { ImageProps, pullSecrets, resolveImage } from '../core/images';
+import { oneShotJob } from '../core/jobs';
 import { componentLabels, InstanceIdentity, selectorLabels } from '../core/labels';
 import { fixedResources, renderResources, ResolvedResources, resolveResources, sizeBytes } from '../core/resources';
 import { checkDnsLabel, checkInteger, checkRule, warn } from '../core/validation';
@@ -847,8 +848,14 @@ export class KafkaCluster extends Construct {
     checkRule(this, /^[0-9a-f]{64}$/.test(jarSha), 'jmxExporter.sha256', jarSha, 'must be a SHA-256 in lowercase hex (64 characters)');
     checkRule(this, (props.jmxExporter?.jarUrl === undefined) === (props.jmxExporter?.sha256 === undefined), 'jmxExporter', props.jmxExporter,
       'must set jarUrl and sha256 together: a different jar needs its own checksum');
+    // Brokers only: their key store is built from tls.key and tls.crt.
     const tlsVolume: k8s.Volume[] = tlsSecret ? [{ name: 'tls', secret: { secretName: tlsSecret, defaultMode: 0o440 } }] : [];
     const tlsMount: k8s.VolumeMount[] = tlsSecret ? [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }] : [];
+    // Clients (exporter, console, Jobs) need only the CA, never the brokers' key. World-readable, as it is no secret: the
+    // exporter and console pods have no fsGroup, and without one the kubelet leaves Secret files root:root.
+    const caVolume: k8s.Volume[] = tlsSecret
+      ? [{ name: 'tls-ca', secret: { secretName: tlsSecret, items: [{ key: 'ca.crt', path: 'ca.crt' }], defaultMode: 0o444 } }] : [];
+    const caMount: k8s.VolumeMount[] = tlsSecret ? [{ name: 'tls-ca', mountPath: TLS_DIR, readOnly: true }] : [];
     const adminEnv: k8s.EnvVar[] = adminRef ? [{ name: 'ADMIN_USER', value: ADMIN_USER }, secretEnv('ADMIN_PASSWORD', adminRef)] : [];
 
     const nodeSet = (role: KafkaRole, stsName: string, headless: string, component: string, replicas: number, idOffset: number,
@@ -1035,8 +1042,8 @@ export class KafkaCluster extends Construct {
       { name: 'KAFKA_HEAP_OPTS', value: '-Xms128m -Xmx384m' },
       { name: 'LOG_DIR', value: '/tmp' },
     ];
-    this.jobVolumes = [{ name: 'scripts', configMap: { name: `${name}-scripts`, defaultMode: 0o555 } }, { name: 'tmp', emptyDir: {} }, ...tlsVolume];
-    this.jobMounts = [{ name: 'tmp', mountPath: '/tmp' }, ...tlsMount];
+    this.jobVolumes = [{ name: 'scripts', configMap: { name: `${name}-scripts`, defaultMode: 0o555 } }, { name: 'tmp', emptyDir: {} }, ...caVolume];
+    this.jobMounts = [{ name: 'tmp', mountPath: '/tmp' }, ...caMount];
     this.toolPod = () => ({
       restartPolicy: 'OnFailure',
       automountServiceAccountToken: false,
@@ -1098,9 +1105,9 @@ export class KafkaCluster extends Construct {
                 securityContext: hardened,
                 livenessProbe: exporterHttp({ periodSeconds: 30 }),
                 readinessProbe: exporterHttp({ periodSeconds: 15 }),
-                volumeMounts: tlsMount.length ? tlsMount : undefined,
+                volumeMounts: caMount.length ? caMount : undefined,
               }],
-              volumes: tlsVolume.length ? tlsVolume : undefined,
+              volumes: caVolume.length ? caVolume : undefined,
             },
           },
         },
@@ -1193,9 +1200,9 @@ export class KafkaCluster extends Construct {
                 startupProbe: uiProbe({ periodSeconds: 10, failureThreshold: 30 }),
                 livenessProbe: uiProbe({ periodSeconds: 30, failureThreshold: 3 }),
                 readinessProbe: uiProbe({ periodSeconds: 10, failureThreshold: 3 }),
-                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...tlsMount],
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...caMount],
               }],
-              volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }, ...tlsVolume],
+              volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }, ...caVolume],
             },
           },
         },
@@ -1231,7 +1238,7 @@ export class KafkaCluster extends Construct {
         defaultPrefix: name,
         registry: props.registry,
         podSecurityContext: podSecurity,
-        extraVolumes: tlsVolume,
+        extraVolumes: caVolume,
         dumpContainer: {
           name: 'dump',
           image: image.image,
@@ -1246,10 +1253,13 @@ export class KafkaCluster extends Construct {
     }
     if (props.restore) {
       const download = restoreDownloadContainer(this, props.restore, name, props.registry);
-      const hash = createHash('sha256').update(JSON.stringify(props.restore)).digest('hex').slice(0, 8);
       const restoreLabels = labels('restore');
-      this.restoreJob = new k8s.KubeJob(this, 'RestoreJob', {
-        metadata: { name: `${name}-restore-${hash}`, labels: restoreLabels },
+      // Named after its content (oneShotJob), so an upgrade applies. Kept when finished: re-created after a TTL, it
+      // would reset the offsets of idle consumer groups again.
+      this.restoreJob = oneShotJob(this, 'RestoreJob', {
+        baseName: `${name}-restore`,
+        labels: restoreLabels,
+        keepFinished: true,
         spec: {
           backoffLimit: 10,
           activeDeadlineSeconds: 7200,
@@ -1268,7 +1278,7 @@ export class KafkaCluster extends Construct {
                 securityContext: hardened,
                 volumeMounts: [{ name: 'restore', mountPath: '/restore', readOnly: true }, ...this.jobMounts],
               }],
-              volumes: [{ name: 'restore', emptyDir: {} }, { name: 'data', emptyDir: {} }, { name: 'tmp', emptyDir: {} }, ...tlsVolume],
+              volumes: [{ name: 'restore', emptyDir: {} }, { name: 'data', emptyDir: {} }, { name: 'tmp', emptyDir: {} }, ...caVolume],
             },
           },
         },
@@ -1322,11 +1332,11 @@ export class KafkaCluster extends Construct {
     if (this._setupJob) return;
     const spec = () => this.topicSpecs.map((t) => `${t.name}|${t.partitions}|${t.replicationFactor}|${Object.entries(t.config ?? {})
       .map(([k, v]) => `${k}=${v}`).join(';')}`).join('\n');
-    const hash = () => createHash('sha256').update(JSON.stringify([spec(), this.userSpecs])).digest('hex').slice(0, 8);
     const jobLabels = componentLabels(this.ident, 'setup');
-    this._setupJob = new k8s.KubeJob(this, 'SetupJob', {
-      // The name changes with the declared topics and users, so a changed declaration runs a new Job.
-      metadata: { name: Lazy.any({ produce: () => `${this.name}-setup-${hash()}` }) as unknown as string, labels: jobLabels },
+    // Named after its content at synthesis (oneShotJob): changed topics, users or version run a new Job.
+    this._setupJob = oneShotJob(this, 'SetupJob', {
+      baseName: `${this.name}-setup`,
+      labels: jobLabels,
       spec: {
         backoffLimit: 20,
         activeDeadlineSeconds: 3600,

@@ -20,6 +20,7 @@ import { createNetworkPolicy } from '../availability/network-policy';
 import { backupFailedAlert, BackupProps, createBackupCronJob, restoreDownloadContainer, RestoreProps } from '../backup/backup';
 import { MiddlewareClusterProps } from '../core/cluster-props';
 import { ImageProps, pullSecrets, resolveImage } from '../core/images';
+import { oneShotJob } from '../core/jobs';
 import { componentLabels, InstanceIdentity, selectorLabels } from '../core/labels';
 import { fixedResources, renderResources, resolveResources, sizeBytes } from '../core/resources';
 import { checkDnsLabel, checkInteger, checkRule, warn } from '../core/validation';
@@ -712,10 +713,11 @@ export class MysqlCluster extends Construct {
     // Databases and users.
     if (databases.length > 0 || users.length > 0) {
       const spec = users.map((u) => `${u.name}:${(u.databases ?? []).join(',')}:${u.readOnly ? 'ro' : 'rw'}`);
-      const hash = createHash('sha256').update(JSON.stringify([databases, spec, userRefs, rootRef])).digest('hex').slice(0, 8);
       const jobLabels = labels('users');
-      this.usersJob = new k8s.KubeJob(this, 'UsersJob', {
-        metadata: { name: `${name}-users-${hash}`, labels: jobLabels },
+      // Named after its content (oneShotJob): a changed declaration or version runs a new, idempotent Job.
+      this.usersJob = oneShotJob(this, 'UsersJob', {
+        baseName: `${name}-users`,
+        labels: jobLabels,
         spec: {
           backoffLimit: 20,
           activeDeadlineSeconds: 3600,

@@ -18,6 +18,7 @@ import { createNetworkPolicy } from '../availability/network-policy';
 import { backupFailedAlert, BackupProps, createBackupCronJob, restoreDownloadContainer, RestoreProps } from '../backup/backup';
 import { MiddlewareClusterProps } from '../core/cluster-props';
 import { ImageProps, pullSecrets, ResolvedImage, resolveImage } from '../core/images';
+import { oneShotJob } from '../core/jobs';
 import { componentLabels, InstanceIdentity, selectorLabels } from '../core/labels';
 import { fixedResources, renderResources, resolveResources, sizeBytes } from '../core/resources';
 import { checkDnsLabel, checkInteger, checkRule, fail } from '../core/validation';
@@ -722,10 +723,10 @@ export class RedisCluster extends Construct {
   private formationJob(s: Shared, leaders: string[], followers: string[]): ApiObject {
     const { name, imagePullSecrets, hardened, auth } = s;
     const labels = s.labels('cluster-init');
-    // Jobs are immutable: the name carries a hash of the topology, so a new topology gets a new Job.
-    const topologyHash = createHash('sha256').update(JSON.stringify([leaders, followers, s.image.image])).digest('hex').slice(0, 8);
-    return new k8s.KubeJob(this, 'ClusterInit', {
-      metadata: { name: `${name}-cluster-init-${topologyHash}`, labels },
+    // Named after its content (oneShotJob), so a new topology or version runs a new Job; the script is idempotent.
+    return oneShotJob(this, 'ClusterInit', {
+      baseName: `${name}-cluster-init`,
+      labels,
       spec: {
         backoffLimit: 20,
         activeDeadlineSeconds: 3600,

@@ -1,6 +1,7 @@
 import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { stableLabels } from '../core/labels';
 import { sizeBytes, sizeQuantity } from '../core/resources';
 import { checkDnsLabel, fail } from '../core/validation';
 
@@ -58,10 +59,10 @@ export function resolveStorage(scope: IConstruct, prop: string, props: StoragePr
   };
 }
 
-/** A volumeClaimTemplates entry. */
+/** A volumeClaimTemplates entry. Its labels are the stable ones: the templates of a StatefulSet are immutable. */
 export function volumeClaimTemplate(name: string, storage: ResolvedStorage, labels: Record<string, string>): k8s.KubePersistentVolumeClaimProps {
   return {
-    metadata: { name, labels },
+    metadata: { name, labels: stableLabels(labels) },
     spec: {
       accessModes: ['ReadWriteOnce'],
       storageClassName: storage.storageClassName,

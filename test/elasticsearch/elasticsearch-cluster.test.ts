@@ -12,7 +12,7 @@ import { WARNING_METADATA } from '../../src/core/validation';
 import { entrypointScript } from '../../src/elasticsearch/scripts';
 import {
   checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, expectProductionPolicy, expectValidManifests, loadMetricList,
-  scriptsOf, shellcheckScript,
+  placeholderViolations, scriptsOf, shellcheckScript,
 } from '../harness';
 
 const s3 = { endpoint: 'http://minio.minio.svc:9000', bucket: 'es-snapshots', credentialsSecret: 'minio-es' };
@@ -54,13 +54,13 @@ describe('ElasticsearchCluster defaults: 3 dedicated masters, 3 hot nodes', () =
   const { es, objs } = synth();
 
   test('synthesizes the complete set of objects, with stable names', () => {
-    const names = objs.map((o) => `${o.kind}/${o.metadata.name}`.replace(/-setup-[0-9a-f]{8}$/, '-setup-<hash>'));
+    const names = objs.map((o) => `${o.kind}/${o.metadata.name}`.replace(/-(setup|gen)-[0-9a-f]{8}$/, '-$1-<hash>'));
     expect(names.sort()).toEqual([
       'Certificate/logs-ca', 'Certificate/logs-http', 'Certificate/logs-transport',
       'ConfigMap/logs-config', 'ConfigMap/logs-dashboard', 'ConfigMap/logs-scripts', 'ConfigMap/logs-setup-<hash>',
       'Deployment/logs-exporter',
       'Issuer/logs-ca', 'Issuer/logs-selfsigned',
-      'Job/logs-elastic-gen', 'Job/logs-exporter-gen', 'Job/logs-setup-<hash>',
+      'Job/logs-elastic-gen-<hash>', 'Job/logs-exporter-gen-<hash>', 'Job/logs-setup-<hash>',
       'NetworkPolicy/logs', 'PodDisruptionBudget/logs-hot', 'PodDisruptionBudget/logs-master', 'PrometheusRule/logs',
       'Role/logs-elastic-gen', 'Role/logs-exporter-gen', 'RoleBinding/logs-elastic-gen', 'RoleBinding/logs-exporter-gen',
       'Service/logs', 'Service/logs-masters', 'Service/logs-metrics', 'Service/logs-nodes',
@@ -135,6 +135,20 @@ describe('ElasticsearchCluster defaults: 3 dedicated masters, 3 hot nodes', () =
     expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('100Gi');
     expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('kubernetes.io/hostname');
     expect(pod.topologySpreadConstraints[0].topologyKey).toBe('topology.kubernetes.io/zone');
+  });
+
+  test('every container that loads elasticsearch.yml (the keystore CLI in prepare-config too) has the env its placeholders need', () => {
+    // Elasticsearch's CLIs resolve ${NAME} from their environment and fail on an unset one (InternalSettingsPreparer).
+    expect(placeholderViolations(objs)).toEqual([]);
+    for (const sts of ['logs-master', 'logs-hot']) {
+      const pod = find(objs, 'StatefulSet', sts).spec.template.spec;
+      expect(yml(objs, sts)).toContain('node.name: "${POD_NAME}"');
+      for (const name of ['prepare-config', 'elasticsearch']) {
+        expect(envOf(container(pod, name))).toMatchObject({
+          POD_NAME: { fieldRef: { fieldPath: 'metadata.name' } }, POD_IP: { fieldRef: { fieldPath: 'status.podIP' } },
+        });
+      }
+    }
   });
 
   test('services: discovery finds masters before they are ready; clients reach the hot nodes', () => {
@@ -455,7 +469,7 @@ describe('TLS sources and options', () => {
   test('the elastic password from an existing Secret: no generator Job', () => {
     const { es, objs } = synth({ elasticPassword: Credentials.fromSecret('es-admin', 'pw') });
     expect(es.elasticPasswordSecret).toEqual({ secretName: 'es-admin', key: 'pw' });
-    expect(objs.find((o) => o.kind === 'Job' && o.metadata.name === 'logs-elastic-gen')).toBeUndefined();
+    expect(objs.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('logs-elastic-gen-'))).toBeUndefined();
   });
 
   test('the privileged sysctl init container is opt-in, and then flagged by the production policy', () => {
@@ -467,8 +481,10 @@ describe('TLS sources and options', () => {
   });
 
   test('tier config: extra settings land in elasticsearch.yml (e.g. the write queue of the reference case 7)', () => {
-    const { objs } = synth({ hot: { config: { 'thread_pool.write.queue_size': '1000' } } });
+    const { objs } = synth({ hot: { config: { 'thread_pool.write.queue_size': '1000', 'node.attr.pod': '${POD_NAME}', 'node.attr.rack': '${RACK:none}' } } });
     expect(yml(objs, 'logs-hot')).toContain('thread_pool.write.queue_size: "1000"');
+    // Placeholders the pods define, or with a default, resolve in every container that loads the file.
+    expect(placeholderViolations(objs)).toEqual([]);
   });
 
   test('a namespace-less chart still synthesizes valid objects', () => {
@@ -508,6 +524,8 @@ describe('validation: each rule fails at synth with the prop, the value and what
     ['request above limit', { hot: { resources: { cpu: { request: Cpu.units(4), limit: Cpu.units(2) } } } }, /invalid hot.resources.cpu.request = "4": must be <= the CPU limit/],
     ['reserved setting', { hot: { config: { 'node.roles': 'master' } } }, /invalid hot.config\["node.roles"\] = "node.roles": is managed by the construct/],
     ['bad setting name', { hot: { config: { 'Bad Key': 'x' } } }, /invalid hot.config\["Bad Key"\].*must be an elasticsearch.yml setting name/],
+    ['placeholder the pods do not define', { hot: { config: { 'node.attr.rack': '${RACK}' } } },
+      /invalid hot.config\["node.attr.rack"\] = "\$\{RACK\}": must not reference \$\{RACK\}: .*only POD_NAME, POD_IP/],
     ['one zone', { zoneAwareness: { zones: ['a'] } }, /invalid zoneAwareness.zones = \["a"\]: must list 2 to 6 zones/],
     ['duplicate zone', { zoneAwareness: { zones: ['a', 'a'] } }, /invalid zoneAwareness.zones\[1\] = "a": is listed twice/],
     ['bad zone name', { zoneAwareness: { zones: ['a', 'Zone_B'] } }, /invalid zoneAwareness.zones\[1\] = "Zone_B": must be a DNS-1123 label/],

@@ -12,8 +12,13 @@ export {
 export { shellcheckScript } from './shellcheck';
 export { FoundScript, scriptsOf } from './scripts';
 export { expectProductionPolicy, parseQuantity, policyViolations } from './policy';
+export {
+  filePermissionViolations, imageUserViolations, IMAGE_USERS, placeholderViolations, placeholdersIn, podFileViolations, PRIVATE_KEY_USERS,
+  privateKeyViolations, SUBSTITUTED_CONFIG_FILES,
+} from './pod-files';
 export { crdErrors, hasCrd } from './crd-schema';
 export { modelErrors, unknownFields } from './kube-schema';
+export { expectUpgradeApplies, upgradeProblems } from './upgrade';
 
 /** Errors of one synthesized object against its Kubernetes or CRD schema (empty when valid). */
 export function manifestErrors(obj: any): string[] {

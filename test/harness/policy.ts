@@ -1,8 +1,11 @@
 /**
  * Production policy every synthesized workload must meet (the project's quality bar), checked on the manifests
  * themselves so it holds for every construct: pinned images, resources with request <= limit and a memory limit,
- * probes on long-running containers, no privilege escalation, non-root, and no literal secret in an env var.
+ * probes on long-running containers, no privilege escalation, non-root, and no literal secret in an env var. It also
+ * runs the checks of what each container reads from its mounts (pod-files.ts): defined config placeholders, readable
+ * files, private keys only in TLS servers, verifiable image users.
  */
+import { podFileViolations } from './pod-files';
 
 const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
 const DECIMAL: Record<string, number> = { 'm': 1e-3, '': 1, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12 };
@@ -72,6 +75,7 @@ export function policyViolations(objs: any[]): string[] {
       }
     }
   }
+  out.push(...podFileViolations(objs));
   return out;
 }
 

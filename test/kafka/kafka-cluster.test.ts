@@ -12,7 +12,7 @@ import { jmxMetricNames, renderJmxExporterConfig } from '../../src/kafka/jmx';
 import { clusterIdFrom } from '../../src/kafka/kafka-cluster';
 import {
   checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, expectProductionPolicy, expectValidManifests, loadMetricList,
-  metricNamesInExpr, scriptsOf, shellcheckScript,
+  filePermissionViolations, metricNamesInExpr, privateKeyViolations, scriptsOf, shellcheckScript,
 } from '../harness';
 
 /** `namespace: null` synthesizes a chart without a namespace. */
@@ -328,7 +328,9 @@ describe('KafkaCluster, SCRAM + TLS + rack awareness + external NodePort + topic
     });
     expect(kafka.tlsSecretName).toBe('events-tls');
     expect(kafka.externalBootstrapServers).toBe('kafka.example.com:31090,kafka.example.com:31091,kafka.example.com:31092');
-    expect(kafka.passwordGeneratorJobs.map((j) => j.name)).toEqual(['events-admin-gen', 'events-user-orders-service-gen']);
+    expect(kafka.passwordGeneratorJobs.map((j) => j.name)).toEqual([
+      expect.stringMatching(/^events-admin-gen-[0-9a-f]{8}$/), expect.stringMatching(/^events-user-orders-service-gen-[0-9a-f]{8}$/),
+    ]);
   });
 
   test('listeners: SASL_SSL inside and outside, SCRAM for inter-broker traffic, a PEM keystore', () => {
@@ -394,9 +396,28 @@ describe('KafkaCluster, SCRAM + TLS + rack awareness + external NodePort + topic
     expect(env.TOPICS).toBe('orders|12|3|retention.ms=259200000;min.insync.replicas=2\ncustomers|3|3|cleanup.policy=compact,delete');
     expect(env.BOOTSTRAP).toBe('events:9092');
     expect(env.SECURITY_PROTOCOL).toBe('SASL_SSL');
-    expect(c.volumeMounts.map((m: any) => m.name)).toContain('tls');
+    expect(c.volumeMounts.map((m: any) => m.name)).toContain('tls-ca');
     expect(kafka.setupJob).toBeDefined();
     expect(kafka.topics.map((t) => t.name)).toEqual(['orders', 'customers']);
+  });
+
+  test('TLS: clients (exporter, console, Jobs) mount only ca.crt, readable by their own uid; only the brokers mount the key', () => {
+    // kafka_exporter (65534) and kafka-ui (1000) run without fsGroup: a 0440 file would stay root:root, unreadable.
+    expect(filePermissionViolations(objs)).toEqual([]);
+    expect(privateKeyViolations(objs)).toEqual([]);
+    const caOnly = { name: 'tls-ca', secret: { secretName: 'events-tls', items: [{ key: 'ca.crt', path: 'ca.crt' }], defaultMode: 0o444 } };
+    for (const spec of [
+      find(objs, 'Deployment', 'events-exporter').spec.template.spec,
+      find(objs, 'Deployment', 'events-ui').spec.template.spec,
+      objs.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('events-setup-')).spec.template.spec,
+      find(objs, 'CronJob', 'events-backup').spec.jobTemplate.spec.template.spec,
+    ]) {
+      expect(spec.volumes.filter((v: any) => v.secret?.secretName === 'events-tls')).toEqual([caOnly]);
+    }
+    expect(podOf(objs, 'events-broker').volumes).toContainEqual({ name: 'tls', secret: { secretName: 'events-tls', defaultMode: 0o440 } });
+    const restore = synth({ ...secure, restore: { source: { endpoint: 'http://minio.minio.svc:9000', bucket: 'kafka-backups', credentialsSecret: 'minio-backup' }, backupId: 'latest' } }).objs;
+    expect(privateKeyViolations(restore)).toEqual([]);
+    expect(filePermissionViolations(restore)).toEqual([]);
   });
 
   test('exporter and console authenticate as admin through Secret-backed variables', () => {
@@ -428,7 +449,7 @@ describe('KafkaCluster, SCRAM + TLS + rack awareness + external NodePort + topic
     expect(dump.command[2]).toContain('kafka-consumer-groups.sh');
     expect(dump.command[2]).toContain('kafka-acls.sh');
     expect(envOf(dump).OUT_DIR).toBe('/backup');
-    expect(spec.volumes.map((v: any) => v.name)).toContain('tls');
+    expect(spec.volumes.map((v: any) => v.name)).toContain('tls-ca');
     expect(envOf(spec.containers[0]).RETENTION_DAYS).toBe('14');
   });
 

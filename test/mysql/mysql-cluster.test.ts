@@ -48,11 +48,12 @@ describe('MysqlCluster, replication (defaults) with users and backup', () => {
   const { mysql, objs } = synth({ ...appUsers, backup });
 
   test('synthesizes the complete set of objects, with stable names', () => {
-    const names = objs.map((o) => `${o.kind}/${o.metadata.name}`.replace(/^(Job\/orders-users-)[0-9a-f]{8}$/, '$1<hash>'));
+    const names = objs.map((o) => `${o.kind}/${o.metadata.name}`.replace(/^(Job\/orders-[a-z-]+-)[0-9a-f]{8}$/, '$1<hash>'));
     expect(names.sort()).toEqual([
       'ConfigMap/orders-config', 'ConfigMap/orders-dashboard', 'ConfigMap/orders-scripts',
       'CronJob/orders-backup',
-      'Job/orders-exporter-gen', 'Job/orders-replication-gen', 'Job/orders-root-gen', 'Job/orders-user-orders-app-gen', 'Job/orders-users-<hash>',
+      'Job/orders-exporter-gen-<hash>', 'Job/orders-replication-gen-<hash>', 'Job/orders-root-gen-<hash>', 'Job/orders-user-orders-app-gen-<hash>',
+      'Job/orders-users-<hash>',
       'NetworkPolicy/orders', 'PodDisruptionBudget/orders', 'PrometheusRule/orders',
       'Role/orders-agent', 'Role/orders-exporter-gen', 'Role/orders-replication-gen', 'Role/orders-root-gen', 'Role/orders-user-orders-app-gen',
       'RoleBinding/orders-agent', 'RoleBinding/orders-exporter-gen', 'RoleBinding/orders-replication-gen', 'RoleBinding/orders-root-gen',

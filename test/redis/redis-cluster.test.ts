@@ -35,14 +35,14 @@ describe('RedisCluster, cluster mode (defaults)', () => {
   const { redis, objs } = synth({ backup });
 
   test('synthesizes the complete set of objects, with stable names', () => {
-    const names = objs.map((o) => `${o.kind}/${o.metadata.name}`.replace(/^(Job\/cache-cluster-init-)[0-9a-f]{8}$/, '$1<hash>'));
+    const names = objs.map((o) => `${o.kind}/${o.metadata.name}`.replace(/^(Job\/cache-(?:cluster-init|auth-gen)-)[0-9a-f]{8}$/, '$1<hash>'));
     expect(names.sort()).toEqual([
       'ConfigMap/cache-config',
       'ConfigMap/cache-dashboard',
       'ConfigMap/cache-scripts',
       'CronJob/cache-backup',
       'Job/cache-cluster-init-<hash>',
-      'Job/cache-auth-gen',
+      'Job/cache-auth-gen-<hash>',
       'NetworkPolicy/cache',
       'PodDisruptionBudget/cache',
       'PrometheusRule/cache',
@@ -170,7 +170,7 @@ describe('RedisCluster, cluster mode (defaults)', () => {
     const scripts = scriptsOf(objs);
     expect(scripts.map((s) => s.name)).toEqual(expect.arrayContaining([
       'cache-scripts/entrypoint.sh', 'cache-scripts/probe.sh', 'cache-scripts/form-cluster.sh',
-      'CronJob/cache-backup/dump', 'CronJob/cache-backup/upload', 'Job/cache-auth-gen/generate',
+      'CronJob/cache-backup/dump', 'CronJob/cache-backup/upload', expect.stringMatching(/^Job\/cache-auth-gen-[0-9a-f]{8}\/generate$/),
     ]));
     for (const s of scripts) shellcheckScript(s.script, s.name, s.shell);
   });
@@ -276,7 +276,7 @@ describe('RedisCluster options', () => {
       config: { 'hz': '20', 'maxmemory-policy': 'volatile-lru' },
     });
     expectValidManifests(objs);
-    expect(objs.filter((o) => o.kind === 'Job' && o.metadata.name.endsWith('-gen'))).toEqual([]);
+    expect(objs.filter((o) => o.kind === 'Job' && /-gen-[0-9a-f]{8}$/.test(o.metadata.name))).toEqual([]);
     expect(redis.passwordSecretName).toBe('redis-pw');
     const leader = find(objs, 'StatefulSet', 'cache-leader');
     expect(leader.spec.replicas).toBe(5);

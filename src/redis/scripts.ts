@@ -377,7 +377,7 @@ exec "$server" "$conf" --sentinel
  * Dumps every shard (cluster) or the dataset (sentinel, standalone) with redis-cli --rdb, preferring an in-sync
  * replica to spare the master. Writes shard-<i>.rdb (i = shard order by first slot) or dump.rdb, plus manifest.txt.
  *
- * env: REDIS_MODE, SEED_HOSTS ("host:port ..."), REDISCLI_AUTH, OUT_DIR.
+ * env: REDIS_MODE, SEED_HOSTS ("host:port ..."), REDISCLI_AUTH, OUT_DIR, SEED_WAIT_SECONDS (default 120).
  */
 export function backupDumpScript(): string {
   return `#!/bin/bash
@@ -400,13 +400,20 @@ dump() {
   echo "$file $node $role $(stat -c %s "$out/$file") $slots" >> "$out/manifest.txt"
 }
 
+# A new pod's first connections can be refused until the NetworkPolicy enforcer admits its address (seen: about a
+# second), and a node may be restarting: ask the seeds again for a while before giving up.
+deadline=$(( $(date +%s) + \${SEED_WAIT_SECONDS:-120} ))
 if [ "\${REDIS_MODE:-cluster}" = "cluster" ]; then
   nodes=""
-  for seed in "\${seeds[@]}"; do
-    if nodes=$(rc "$seed" cluster nodes 2>/dev/null) && [ -n "$nodes" ]; then break; fi
+  while :; do
+    for seed in "\${seeds[@]}"; do
+      if nodes=$(rc "$seed" cluster nodes 2>/dev/null) && [ -n "$nodes" ]; then break 2; fi
+    done
+    [ "$(date +%s)" -lt "$deadline" ] || break
+    sleep 2
   done
   if [ -z "$nodes" ]; then
-    log "no node answered"
+    log "no node answered within \${SEED_WAIT_SECONDS:-120}s"
     exit 1
   fi
   # Masters that serve slots, ordered by their lowest slot: id, address, slot ranges.
@@ -435,10 +442,14 @@ if [ "\${REDIS_MODE:-cluster}" = "cluster" ]; then
 else
   master=""
   replica=""
-  for node in "\${seeds[@]}"; do
-    role=$(rc "$node" role 2>/dev/null | head -n 1 || true)
-    if [ "$role" = "master" ] && [ -z "$master" ]; then master=$node; fi
-    if [ "$role" = "slave" ] && [ -z "$replica" ] && link_up "$node"; then replica=$node; fi
+  while :; do
+    for node in "\${seeds[@]}"; do
+      role=$(rc "$node" role 2>/dev/null | head -n 1 || true)
+      if [ "$role" = "master" ] && [ -z "$master" ]; then master=$node; fi
+      if [ "$role" = "slave" ] && [ -z "$replica" ] && link_up "$node"; then replica=$node; fi
+    done
+    if [ -n "$master$replica" ] || [ "$(date +%s)" -ge "$deadline" ]; then break; fi
+    sleep 2
   done
   if [ -n "$replica" ]; then
     dump "$replica" dump.rdb replica -

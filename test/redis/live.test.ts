@@ -198,6 +198,25 @@ describe('Redis Cluster formed by the generated scripts (real redis-server on lo
     for (const m of manifest) expect(Number(m[3])).toBeGreaterThan(100);
   });
 
+  test('backup dump waits for a node to answer: a new pod is refused until its NetworkPolicy catches up', () => {
+    // Seen on the cluster tier: the backup pod's first connections were refused for about a second (the policy
+    // enforcer had not yet admitted the new pod's address), and the dump gave up with "no node answered".
+    const fakes = mkdtempSync(join(tmpdir(), 'redis-cli-late-'));
+    const real = spawnSync('bash', ['-c', 'command -v redis-cli'], { encoding: 'utf8' }).stdout.trim();
+    writeFileSync(join(fakes, 'redis-cli'), `#!/bin/bash
+if [ "$(date +%s)" -lt "$READY_AT" ]; then echo "Could not connect to Redis: Connection refused" >&2; exit 1; fi
+exec ${real} "$@"
+`, { mode: 0o755 });
+    const out = mkdtempSync(join(tmpdir(), 'redis-backup-late-'));
+    const r = runScript(backupDumpScript(), {
+      REDIS_MODE: 'cluster', SEED_HOSTS: addr(all), OUT_DIR: out,
+      PATH: `${fakes}:${process.env.PATH}`, READY_AT: String(Math.floor(Date.now() / 1000) + 4),
+    });
+    expect(r.stderr + r.stdout).not.toContain('no node answered');
+    expect(r.status).toBe(0);
+    expect(readdirSync(out).filter((f) => f.endsWith('.rdb'))).toHaveLength(3);
+  });
+
   test('a master dies: its replica takes over, data stays readable, the old master rejoins as a replica', async () => {
     await stop(leaders[0], 'SIGKILL');
     await waitFor('follower-0 to become master', () => field(cli(followers[0].port, 'info', 'replication'), 'role') === 'master');

@@ -46,6 +46,9 @@ esac
 export function sentinelProbeScript(): string {
   return `#!/bin/bash
 set -uo pipefail
+# The sentinels have no password: with REDISCLI_AUTH set (the container has it for its own config), redis-cli sends
+# AUTH, and its "AUTH failed" warning next to PONG kept every sentinel unready.
+unset REDISCLI_AUTH
 port="\${SENTINEL_PORT:-26379}"
 reply=$(timeout 4 redis-cli -h 127.0.0.1 -p "$port" ping 2>&1) || { echo "ping failed: $reply"; exit 1; }
 [ "$reply" = "PONG" ] || { echo "unexpected reply: $reply"; exit 1; }

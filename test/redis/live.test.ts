@@ -8,6 +8,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, r
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { renderRedisConf, renderSentinelConfTemplate, RedisServerConfig } from '../../src/redis/config';
+import { sentinelProbeScript } from '../../src/redis/probes';
 import {
   backupDumpScript, clusterFormationScript, redisEntrypointScript, restoreSeedScript, sentinelEntrypointScript,
 } from '../../src/redis/scripts';
@@ -356,6 +357,13 @@ describe('Sentinel mode with the generated scripts (real redis-server and sentin
       const reply = sentinelCli(s, 'sentinel', 'master', 'mymaster');
       return reply[reply.indexOf('num-other-sentinels') + 1] === '2';
     }));
+    // The sentinel container's probes, with the container's env (REDISCLI_AUTH included, as the manifest sets it).
+    // Seen on the cluster tier: redis-cli sent AUTH to the password-less sentinel, printed "AUTH failed" next to
+    // PONG, and no sentinel ever became Ready.
+    for (const mode of ['liveness', 'readiness']) {
+      const probe = runScript(`set -- ${mode}\n${sentinelProbeScript()}`, { SENTINEL_PORT: String(sentinels[0].port), SENTINEL_MASTER_NAME: 'mymaster' });
+      expect([mode, probe.stdout + probe.stderr, probe.status]).toEqual([mode, '', 0]);
+    }
     expect(cli(data[0].port, 'set', 'k', 'v')).toBe('OK');
   });
 

@@ -49,7 +49,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       testPathIgnorePatterns: ['/node_modules/', '/examples/.*/node_modules/'],
     },
   },
-  gitignore: ['/examples/*/dist/', '/examples/*/cdk8s.out/', '/.tmp/'],
+  gitignore: ['/examples/*/dist/', '/examples/*/cdk8s.out/', '/.tmp/', '__pycache__/'],
 });
 
 project.deps.addDependency('eslint-import-resolver-typescript@~3.6.3', DependencyType.BUILD);
@@ -78,5 +78,13 @@ const bench = project.addTask('bench', {
 });
 bench.spawn(project.compileTask);
 bench.exec('node scripts/bench.js');
+
+// The cluster tier: a real 3-node Kubernetes built from registry packages, running the scenarios of test/cluster.
+// Part of `test`, so the README's test command and CI run it (it needs root; see test/cluster/README.md).
+const cluster = project.addTask('test:cluster', {
+  description: 'Build and start a real multi-node Kubernetes and run the cluster scenarios on it',
+});
+cluster.exec('bash test/cluster/run.sh');
+project.testTask.spawn(cluster);
 
 project.synth();

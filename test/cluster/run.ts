@@ -7,14 +7,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { clusterEnv, Kube } from './lib/kube';
 import { log, Scenario, ScenarioContext, ScenarioRecord, StepFailed } from './lib/scenario';
-import { SCENARIOS } from './scenarios';
+import { ON_REQUEST, SCENARIOS } from './scenarios';
 
 async function main(): Promise<number> {
   const kube = new Kube(clusterEnv());
   const wanted = (process.env.E2E_SCENARIOS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = wanted.filter((w) => !SCENARIOS.some((s) => s.name === w));
-  if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
-  const selected: Scenario[] = wanted.length ? SCENARIOS.filter((s) => wanted.includes(s.name)) : SCENARIOS;
+  const all = [...SCENARIOS, ...ON_REQUEST];
+  const unknown = wanted.filter((w) => !all.some((s) => s.name === w));
+  if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${all.map((s) => s.name).join(', ')}`);
+  const selected: Scenario[] = wanted.length ? all.filter((s) => wanted.includes(s.name)) : SCENARIOS;
   const records: ScenarioRecord[] = [];
   const t0 = Date.now();
   for (const scenario of selected) {

@@ -70,6 +70,12 @@ export class Kube {
     this.apply(JSON.stringify(doc));
   }
 
+  /** An empty namespace for a scenario: whatever an earlier run left there is deleted first. */
+  public freshNamespace(ns: string): void {
+    this.deleteNamespace(ns);
+    this.ensureNamespace(ns);
+  }
+
   public deleteNamespace(ns: string): void {
     this.run(['delete', 'namespace', ns, '--wait=true', '--timeout=180s'], undefined, 200_000);
   }

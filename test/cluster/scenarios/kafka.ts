@@ -22,8 +22,7 @@ export const kafkaScram: Scenario = {
     const kube = ctx.kube;
     const ns = 'e2e-kafka';
     const images = new NodeImages(kube);
-    kube.deleteNamespace(ns);
-    kube.ensureNamespace(ns);
+    kube.freshNamespace(ns);
     const small = { cpu: { request: Cpu.millis(100), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(768), limit: Size.mebibytes(768) } };
     const { yaml, construct: kafka } = synth(ns, (c) => new KafkaCluster(c, 'events', {
       authentication: KafkaAuthentication.SCRAM_SHA_512,

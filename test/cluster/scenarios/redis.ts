@@ -126,8 +126,7 @@ export const redisCluster: Scenario = {
     const ns = 'e2e-redis';
     const images = new NodeImages(kube);
     await ctx.step('S3 server (MinIO) and bucket', async () => { await ensureS3(kube, images); await ensureBucket(kube, images, BUCKET); });
-    kube.deleteNamespace(ns);
-    kube.ensureNamespace(ns);
+    kube.freshNamespace(ns);
     const credentials = s3CredentialsSecret(kube, ns);
     const target = { endpoint: S3_ENDPOINT, bucket: BUCKET, credentialsSecret: credentials };
     const redis = await deploy(ctx, ns, 'cache', {
@@ -228,8 +227,7 @@ export const redisSentinel: Scenario = {
     const kube = ctx.kube;
     const ns = 'e2e-sentinel';
     const images = new NodeImages(kube);
-    kube.deleteNamespace(ns);
-    kube.ensureNamespace(ns);
+    kube.freshNamespace(ns);
     const redis = await deploy(ctx, ns, 'sessions', {
       ...baseProps(images),
       mode: RedisMode.SENTINEL,

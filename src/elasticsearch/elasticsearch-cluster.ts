@@ -7,7 +7,7 @@ import { ElasticsearchCapacity, ElasticsearchCapacityPlan, ElasticsearchWorkload
 import { isReservedSetting, placeholdersOf, renderElasticsearchYml, YmlValue } from './config';
 import { elasticsearchDashboard } from './dashboard';
 import {
-  checkS3Target, checkSlmSchedule, ElasticsearchRestoreProps, ElasticsearchSnapshotProps, esTime, IlmPolicy, IndexTemplate,
+  checkS3Target, checkSlmSchedule, claimWritableRepository, overlaps, RepositoryLocation, repositoryLocation, showLocation, ElasticsearchRestoreProps, ElasticsearchSnapshotProps, esTime, IlmPolicy, IndexTemplate,
   renderIlmPolicies, renderIndexTemplates, s3ClientSettings,
 } from './lifecycle';
 import { entrypointScript, prepareConfigScript, readinessScript, setupScript } from './scripts';
@@ -687,9 +687,14 @@ export class ElasticsearchCluster extends Construct {
     for (const [n, b] of Object.entries(templates.bodies)) setupData[`template.${n}.json`] = b;
     const s3Settings: Record<string, string> = {};
     let repositoryName: string | undefined;
+    // Unique per Kubernetes cluster: two clusters of one name in two namespaces never share a repository by default.
+    const defaultBasePath = namespace ? `${namespace}/${name}` : name;
+    let writeLocation: RepositoryLocation | undefined;
     if (props.snapshots) {
       const sn = props.snapshots;
-      const basePath = checkS3Target(this, 'snapshots.repository', sn.repository, name);
+      const basePath = checkS3Target(this, 'snapshots.repository', sn.repository, defaultBasePath);
+      writeLocation = repositoryLocation(sn.repository, basePath);
+      claimWritableRepository(this, 'snapshots.repository', writeLocation);
       repositoryName = sn.repositoryName ?? 'backups';
       checkRule(this, /^[a-z0-9][a-z0-9_-]{0,63}$/.test(repositoryName) && repositoryName !== 'restore-source', 'snapshots.repositoryName', repositoryName,
         'must be 1-64 lowercase letters, digits, "_" or "-" (and not restore-source)');
@@ -716,7 +721,11 @@ export class ElasticsearchCluster extends Construct {
     }
     if (props.restore) {
       const r = props.restore;
-      const basePath = checkS3Target(this, 'restore.repository', r.repository, name);
+      const basePath = checkS3Target(this, 'restore.repository', r.repository, defaultBasePath);
+      const readLocation = repositoryLocation(r.repository, basePath);
+      checkRule(this, !writeLocation || !overlaps(readLocation, writeLocation), 'restore.repository', showLocation(readLocation),
+        `must not overlap the path that snapshots.repository writes there (${writeLocation ? showLocation(writeLocation) : ''}): `
+        + 'restore reads another cluster\'s snapshots; give the two different prefixes');
       checkRule(this, r.snapshot === 'latest' || /^[a-z0-9][a-z0-9._-]{0,254}$/.test(r.snapshot), 'restore.snapshot', r.snapshot,
         'must be a snapshot name (lowercase letters, digits, ".", "_", "-") or "latest"');
       const indices = r.indices ?? ['*', '-.*'];

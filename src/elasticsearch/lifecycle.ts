@@ -389,3 +389,48 @@ export function checkS3Target(scope: IConstruct, prop: string, t: S3Target, defa
     'must be an http:// or https:// URL with a host and optional port, without a path (Elasticsearch S3 client setting)');
   return prefix;
 }
+
+/** An S3 repository's place: the store (endpoint, or AWS), the bucket and the base path. */
+export interface RepositoryLocation {
+  readonly store: string;
+  readonly bucket: string;
+  readonly basePath: string;
+}
+
+/** `s3://bucket/base_path`, for messages. */
+export function showLocation(l: RepositoryLocation): string {
+  return `s3://${l.bucket}/${l.basePath}`;
+}
+
+export function repositoryLocation(t: S3Target, basePath: string): RepositoryLocation {
+  return { store: (t.endpoint ?? 'aws').replace(/\/+$/, '').toLowerCase(), bucket: t.bucket, basePath };
+}
+
+/**
+ * Whether two repositories share blobs: same store and bucket, and one base path equals or contains the other
+ * (a repository's cleanup deletes what its own index does not reference).
+ */
+export function overlaps(a: RepositoryLocation, b: RepositoryLocation): boolean {
+  if (a.store !== b.store || a.bucket !== b.bucket) return false;
+  const within = (x: string, y: string) => x === y || x.startsWith(`${y}/`);
+  return within(a.basePath, b.basePath) || within(b.basePath, a.basePath);
+}
+
+// Writable repositories per app (the root construct): Elasticsearch allows one writing cluster per repository, and
+// two writers corrupt its index. Only clusters synthesized in the same app can be checked here; the default base
+// path (namespace/name) keeps clusters of other apps apart unless a prefix is set by hand.
+const WRITERS = new WeakMap<IConstruct, { location: RepositoryLocation; owner: string }[]>();
+
+/** Records `location` as written by `scope`'s cluster; refuses it when another cluster of the app writes there. */
+export function claimWritableRepository(scope: IConstruct, prop: string, location: RepositoryLocation): void {
+  const root = scope.node.root;
+  const writers = WRITERS.get(root) ?? [];
+  const other = writers.find((w) => overlaps(w.location, location));
+  if (other) {
+    fail(scope, prop, showLocation(location), `must not overlap the repository of another cluster: ${other.owner} writes there `
+      + `(${showLocation(other.location)}), and two clusters writing one repository corrupt it; give each cluster its own prefix `
+      + 'and read another cluster\'s snapshots through restore (read-only)');
+  }
+  writers.push({ location, owner: scope.node.path });
+  WRITERS.set(root, writers);
+}

@@ -359,7 +359,7 @@ describe('data lifecycle, snapshots, restore and Kibana', () => {
   });
 
   test('snapshots: S3 repository, SLM schedule and retention; S3 client settings and keystore keys from the Secret', () => {
-    expect(JSON.parse(setup['repository.json'])).toEqual({ type: 's3', settings: { bucket: 'es-snapshots', base_path: 'logs', client: 'default' } });
+    expect(JSON.parse(setup['repository.json'])).toEqual({ type: 's3', settings: { bucket: 'es-snapshots', base_path: 'obs/logs', client: 'default' } });
     expect(JSON.parse(setup['slm.json'])).toEqual({
       schedule: '0 0 2 * * ?',
       name: '<logs-snap-{now/d}>',
@@ -662,4 +662,38 @@ test('node pods roll on a change of their config, not on a change of what the se
   expect(hash({ ilmPolicies: [{ name: 'p', delete: { minAge: Duration.days(7) } }] })).toBe(base);
   expect(hash({ hot: { config: { 'thread_pool.write.queue_size': '1000' } } })).not.toBe(base);
   expect(hash({ snapshots: { repository: s3 } })).not.toBe(base);
+});
+
+describe('a snapshot repository has one writer (review E3)', () => {
+  test('the default base_path is unique per namespace and name: two "logs" clusters in two namespaces never share it', () => {
+    const base = (ns: string) => JSON.parse(findPrefix(synth({ snapshots: { repository: s3 } }, ns).objs, 'ConfigMap', 'logs-setup-').data['repository.json']).settings.base_path;
+    expect(base('team-a')).toBe('team-a/logs');
+    expect(base('team-b')).toBe('team-b/logs');
+  });
+
+  test('restore from the path this cluster writes to is refused (default prefixes, explicit prefixes, nested prefixes)', () => {
+    expect(errorOf({ snapshots: { repository: s3 }, restore: { repository: s3, snapshot: 'latest' } }))
+      .toMatch(/invalid restore.repository = "s3:\/\/es-snapshots\/obs\/logs".*snapshots.repository writes there/);
+    expect(errorOf({ snapshots: { repository: { ...s3, prefix: 'old' } }, restore: { repository: { ...s3, prefix: 'old/' }, snapshot: 'latest' } }))
+      .toMatch(/invalid restore.repository = "s3:\/\/es-snapshots\/old"/);
+    expect(errorOf({ snapshots: { repository: { ...s3, prefix: 'old/new' } }, restore: { repository: { ...s3, prefix: 'old' }, snapshot: 'latest' } }))
+      .toMatch(/invalid restore.repository = "s3:\/\/es-snapshots\/old"/);
+    // Another bucket, or another store with the same bucket name, is fine.
+    expect(errorOf({ snapshots: { repository: s3 }, restore: { repository: { ...s3, bucket: 'old-cluster' }, snapshot: 'latest' } })).toBe('no error');
+    expect(errorOf({ snapshots: { repository: s3 }, restore: { repository: { ...s3, endpoint: 'https://s3.example.com' }, snapshot: 'latest' } })).toBe('no error');
+  });
+
+  test('two clusters of one app cannot write the same repository path; the restoring one reads it read-only', () => {
+    const app = Testing.app();
+    const a = new Chart(app, 'a', { namespace: 'obs' });
+    new ElasticsearchCluster(a, 'old', { snapshots: { repository: { ...s3, prefix: 'shared' } } });
+    const b = new Chart(app, 'b', { namespace: 'obs2' });
+    expect(() => new ElasticsearchCluster(b, 'new', { snapshots: { repository: { ...s3, prefix: 'shared/' } } }))
+      .toThrow(/invalid snapshots.repository = "s3:\/\/es-snapshots\/shared".*a\/old writes there/);
+    const c = new Chart(app, 'c', { namespace: 'obs3' });
+    const restoring = new ElasticsearchCluster(c, 'new', { snapshots: { repository: s3 }, restore: { repository: { ...s3, prefix: 'shared' }, snapshot: 'latest' } });
+    const setup = Testing.synth(Chart.of(restoring)).find((o: any) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('new-setup-')).data;
+    expect(JSON.parse(setup['restore-repository.json']).settings).toEqual({ bucket: 'es-snapshots', base_path: 'shared', client: 'restore', readonly: true });
+    expect(JSON.parse(setup['repository.json']).settings.base_path).toBe('obs3/new');
+  });
 });

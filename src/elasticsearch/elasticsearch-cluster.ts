@@ -728,7 +728,9 @@ export class ElasticsearchCluster extends Construct {
         + 'restore reads another cluster\'s snapshots; give the two different prefixes');
       checkRule(this, r.snapshot === 'latest' || /^[a-z0-9][a-z0-9._-]{0,254}$/.test(r.snapshot), 'restore.snapshot', r.snapshot,
         'must be a snapshot name (lowercase letters, digits, ".", "_", "-") or "latest"');
-      const indices = r.indices ?? ['*', '-.*'];
+      // Dot-prefixed names are system and most hidden indices; ilm-history-* is the hidden data stream without a dot that
+      // every 8.x cluster creates on its own (slm history is .slm-history-*): restoring it would clash with the new one.
+      const indices = r.indices ?? ['*', '-.*', '-ilm-history-*'];
       checkRule(this, indices.length > 0 && indices.every((i) => /^[-a-z0-9*._+]+$/.test(i)), 'restore.indices', indices,
         'must list index names or patterns (lowercase letters, digits, "*", ".", "_", "-", "+")');
       setupData['restore-repository.json'] = JSON.stringify({

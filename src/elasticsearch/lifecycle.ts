@@ -201,7 +201,8 @@ export interface ElasticsearchRestoreProps {
   readonly snapshot: string;
   /**
    * Indices to restore.
-   * @default ['*', '-.*'] (every index and data stream except system and hidden ones)
+   * @default ['*', '-.*', '-ilm-history-*'] (every index and data stream except dot-prefixed ones and the ILM history,
+   * which the new cluster creates itself)
    */
   readonly indices?: string[];
   /**

@@ -208,7 +208,10 @@ if [[ -f $SETUP_DIR/restore-repository.json ]]; then
     if [[ $code == 2* ]]; then
       log "restore of snapshot $snapshot started"
     elif grep -q 'already exists' "$out"; then
-      log "snapshot $snapshot: its indices already exist, nothing to restore"
+      # A restore is all-or-nothing: one clashing name and nothing is restored. Never a silent success.
+      log "restore refused, nothing of snapshot $snapshot was restored: a name in it exists here (delete it or narrow restore.indices)"
+      log "HTTP $code $(head -c 1000 "$out")"
+      exit 1
     else
       log "restore of snapshot $snapshot: HTTP $code $(head -c 1000 "$out")"
       exit 1

@@ -398,7 +398,7 @@ describe('data lifecycle, snapshots, restore and Kibana', () => {
     expect(JSON.parse(setup['restore-repository.json'])).toEqual({
       type: 's3', settings: { bucket: 'old-cluster', base_path: 'logs', client: 'restore', readonly: true },
     });
-    expect(JSON.parse(setup['restore.json'])).toEqual({ indices: '*,-.*', include_global_state: false, feature_states: ['none'], include_aliases: true });
+    expect(JSON.parse(setup['restore.json'])).toEqual({ indices: '*,-.*,-ilm-history-*', include_global_state: false, feature_states: ['none'], include_aliases: true });
     const job = findPrefix(objs, 'Job', 'logs-setup-');
     expect(envOf(job.spec.template.spec.containers[0]).RESTORE_SNAPSHOT).toBe('latest');
   });

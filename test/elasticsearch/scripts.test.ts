@@ -205,13 +205,18 @@ describe('setup.sh', () => {
     expect(again.log).not.toContain('_restore');
   });
 
-  test('restore: an "already exists" refusal counts as done; no successful snapshot fails', () => {
+  test('restore: a name clash fails the Job loudly (a restore is all-or-nothing); no successful snapshot fails', () => {
     file('restore-repository.json', { type: 's3' });
     file('restore.json', { indices: '*,-.*' });
     respond('GET', '/_cat/indices?h=index&expand_wildcards=open', 200, '');
     respond('GET', '/_data_stream', 200, '{"data_streams":[]}');
-    respond('POST', '/_snapshot/restore-source/snap-9/_restore', 500, '{"error":"cannot restore index [orders] because an open index with same name already exists"}');
-    expect(run(setupScript(), env({ RESTORE_SNAPSHOT: 'snap-9' })).status).toBe(0);
+    // Elasticsearch refuses the whole restore when one name exists (RestoreService, HTTP 500 snapshot_restore_exception).
+    respond('POST', '/_snapshot/restore-source/snap-9/_restore', 500,
+      '{"error":{"type":"snapshot_restore_exception","reason":"[restore-source:snap-9/x] cannot restore index [orders] because an open index with same name already exists in the cluster."},"status":500}');
+    const clash = run(setupScript(), env({ RESTORE_SNAPSHOT: 'snap-9' }));
+    expect(clash.status).toBe(1);
+    expect(clash.stdout).toContain('nothing of snapshot snap-9 was restored');
+    expect(clash.stdout).toContain('cannot restore index [orders]');
     respond('GET', '/_cat/snapshots/restore-source?h=id,status&s=end_epoch', 200, 'snap-3 FAILED\n');
     const r = run(setupScript(), env({ RESTORE_SNAPSHOT: 'latest' }));
     expect(r.status).toBe(1);

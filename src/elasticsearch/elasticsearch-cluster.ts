@@ -10,7 +10,7 @@ import {
   checkS3Target, checkSlmSchedule, claimWritableRepository, overlaps, RepositoryLocation, repositoryLocation, showLocation, ElasticsearchRestoreProps, ElasticsearchSnapshotProps, esTime, IlmPolicy, IndexTemplate,
   renderIlmPolicies, renderIndexTemplates, s3ClientSettings,
 } from './lifecycle';
-import { entrypointScript, prepareConfigScript, readinessScript, setupScript } from './scripts';
+import { entrypointScript, preStopScript, prepareConfigScript, readinessScript, setupScript } from './scripts';
 import { createDisruptionBudget } from '../availability/disruption-budget';
 import { createNetworkPolicy } from '../availability/network-policy';
 import { MiddlewareClusterProps } from '../core/cluster-props';
@@ -797,6 +797,7 @@ export class ElasticsearchCluster extends Construct {
       'prepare-config.sh': prepareConfigScript(),
       'entrypoint.sh': entrypointScript(),
       'readiness.sh': readinessScript(),
+      'pre-stop.sh': preStopScript(),
       'setup.sh': setupScript(),
     };
     this.scriptsConfigMap = new k8s.KubeConfigMap(this, 'Scripts', { metadata: { name: `${name}-scripts`, labels: labels('elasticsearch') }, data: scripts });
@@ -868,7 +869,7 @@ export class ElasticsearchCluster extends Construct {
           [CLIENT_LABEL]: String(t.key === clientTier),
         };
         // Only what the nodes run: a change of the setup script must not restart the cluster.
-        const nodeScripts = [scripts['prepare-config.sh'], scripts['entrypoint.sh'], scripts['readiness.sh']];
+        const nodeScripts = [scripts['prepare-config.sh'], scripts['entrypoint.sh'], scripts['readiness.sh'], scripts['pre-stop.sh']];
         const hash = createHash('sha256').update(JSON.stringify([ymls[`${s.name}.yml`], nodeScripts, httpSecret, transportSecret])).digest('hex').slice(0, 16);
         const initContainers: k8s.Container[] = [];
         if (props.sysctlInitContainer) {
@@ -946,8 +947,16 @@ export class ElasticsearchCluster extends Construct {
                     { name: 'PROBE_PASSWORD_FILE', value: '/mnt/elastic-password/password' },
                     // The client Service name is in every HTTP certificate: the probe checks the certificate against it.
                     { name: 'ES_HOST', value: name },
+                    // The other masters are asked at <pod>.<nodes Service> (a name in the HTTP certificate) before a
+                    // node with an empty volume bootstraps; a peer's JVM answers within this.
+                    { name: 'NODES_SERVICE', value: nodesSvc },
+                    { name: 'PEER_WAIT_SECONDS', value: '90' },
+                    // Registered by preStop for a restart: at least the grace period, the init containers' keystore
+                    // JVMs, rescheduling and boot, so the node's replicas wait instead of being rebuilt elsewhere.
+                    { name: 'SHUTDOWN_ALLOCATION_DELAY', value: '10m' },
                     secretEnv('ELASTIC_PASSWORD', elasticRef),
                   ],
+                  lifecycle: { preStop: { exec: { command: ['bash', '/mnt/scripts/pre-stop.sh'] } } },
                   ports: [
                     { name: 'https', containerPort: ELASTICSEARCH_HTTP_PORT, protocol: 'TCP' },
                     { name: 'transport', containerPort: ELASTICSEARCH_TRANSPORT_PORT, protocol: 'TCP' },

@@ -51,27 +51,109 @@ echo "keystore entries: $(keystore list | tr '\\n' ' ')"
 }
 
 /**
- * Main container entrypoint. A master-eligible node gets \`cluster.initial_master_nodes\` only until it has
- * seen the cluster formed (the readiness probe leaves a marker in the data directory then), so the setting
- * is gone from every later start, as Elastic advises, without a new synth.
+ * Main container entrypoint. A master-eligible node gets `cluster.initial_master_nodes` only at the first formation
+ * of the cluster, as Elastic advises (never on a node joining an existing cluster):
+ * - a node that has seen the cluster formed (the readiness probe leaves a marker in its data directory) starts without
+ *   it, and publishes that as the node attribute `cdk8s_formed`;
+ * - a node without the marker (first formation, or a replaced master with an empty volume) first asks the other
+ *   master-eligible nodes for up to PEER_WAIT_SECONDS: when one belongs to a cluster (a cluster UUID) or has been part
+ *   of it (the attribute; a survivor without quorum has no UUID yet), it starts without the setting and joins, or
+ *   waits for an operator's unsafe-bootstrap, instead of bootstrapping a second, empty cluster. At the first
+ *   formation the other masters are in this same wait and do not answer, so the node bootstraps after it.
  *
  * env: MASTER_ELIGIBLE (true|false), INITIAL_MASTER_NODES (comma-separated node names), DATA_DIR, RECOVERED_MARKER
- * (the readiness probe's marker, removed here), optional ES_HOME.
+ * (the readiness probe's marker, removed here), POD_NAME, NODES_SERVICE (the headless Service of the node pods),
+ * ES_PORT, CA_CERT, ELASTIC_PASSWORD, PROBE_PASSWORD_FILE, PEER_WAIT_SECONDS, optional ES_HOME.
  */
 export function entrypointScript(): string {
   return `#!/bin/bash
 set -euo pipefail
+${CURL_AUTH}
 rm -f "\${RECOVERED_MARKER:-/tmp/.cdk8s-recovered}"
 args=()
+# formed_peer: prints why a cluster exists when another master-eligible node belongs or belonged to one.
+formed_peer() {
+  local cfg peer url answer uuid_re='"cluster_uuid" *: *"([^"]+)"'
+  cfg=$(mktemp)
+  auth_config "$cfg" elastic "$(cat "\${PROBE_PASSWORD_FILE:-/nonexistent}" 2>/dev/null || printf '%s' "$ELASTIC_PASSWORD")"
+  for peer in \${INITIAL_MASTER_NODES//,/ }; do
+    [[ $peer != "$POD_NAME" ]] || continue
+    url="https://$peer.$NODES_SERVICE:$ES_PORT"
+    answer=$(curl -sS -K "$cfg" --cacert "$CA_CERT" --connect-timeout 2 --max-time 4 "$url/" 2>/dev/null || true)
+    if [[ $answer =~ $uuid_re && \${BASH_REMATCH[1]} != _na_ ]]; then
+      echo "$peer belongs to cluster \${BASH_REMATCH[1]}"
+      rm -f "$cfg"
+      return 0
+    fi
+    answer=$(curl -sS -K "$cfg" --cacert "$CA_CERT" --connect-timeout 2 --max-time 4 "$url/_nodes/_local?filter_path=nodes.*.attributes.cdk8s_formed" 2>/dev/null || true)
+    if [[ $answer == *'"cdk8s_formed":"true"'* ]]; then
+      echo "$peer has been part of the formed cluster"
+      rm -f "$cfg"
+      return 0
+    fi
+  done
+  rm -f "$cfg"
+  return 1
+}
 if [[ $MASTER_ELIGIBLE == true && -n \${INITIAL_MASTER_NODES:-} ]]; then
   if [[ -e $DATA_DIR/.cdk8s-cluster-formed ]]; then
     echo "this node has been part of the formed cluster: starting without cluster.initial_master_nodes"
+    args+=("-Enode.attr.cdk8s_formed=true")
   else
-    echo "first formation: cluster.initial_master_nodes=$INITIAL_MASTER_NODES"
-    args+=("-Ecluster.initial_master_nodes=$INITIAL_MASTER_NODES")
+    deadline=$((SECONDS + \${PEER_WAIT_SECONDS:-90}))
+    existing=""
+    while :; do
+      if existing=$(formed_peer); then break; fi
+      existing=""
+      ((SECONDS < deadline)) || break
+      sleep 2
+    done
+    if [[ -n $existing ]]; then
+      echo "empty data directory, but $existing: joining it without cluster.initial_master_nodes"
+    else
+      echo "first formation (no other master belongs to a cluster): cluster.initial_master_nodes=$INITIAL_MASTER_NODES"
+      args+=("-Ecluster.initial_master_nodes=$INITIAL_MASTER_NODES")
+    fi
   fi
 fi
 exec "\${ES_HOME:-/usr/share/elasticsearch}/bin/elasticsearch" "\${args[@]}"
+`;
+}
+
+/**
+ * preStop hook: registers this node's restart with the node shutdown API (type restart, with an allocation delay),
+ * so that its replicas wait for it instead of being rebuilt elsewhere while it restarts (keystore JVMs, boot, pod
+ * rescheduling can outlast the 1-minute `index.unassigned.node_left.delayed_timeout`). The readiness probe removes
+ * the registration once the node is back. Never fails the stop: an unreachable node or a refusal is only logged.
+ *
+ * env: ES_HOST, ES_PORT, CA_CERT, PROBE_PASSWORD_FILE and ELASTIC_PASSWORD, POD_NAME, SHUTDOWN_ALLOCATION_DELAY.
+ */
+export function preStopScript(): string {
+  return `#!/bin/bash
+set -uo pipefail
+${CURL_AUTH}
+cfg=$(mktemp)
+body=$(mktemp)
+trap 'rm -f "$cfg" "$body"' EXIT
+url="https://$ES_HOST:$ES_PORT"
+req() { curl -sS -K "$cfg" --cacert "$CA_CERT" --resolve "$ES_HOST:$ES_PORT:127.0.0.1" --max-time 5 "$@"; }
+auth_config "$cfg" elastic "$(cat "\${PROBE_PASSWORD_FILE:-/nonexistent}" 2>/dev/null || printf '%s' "$ELASTIC_PASSWORD")"
+# The API takes the node id, not its name: an unknown id is accepted and protects nothing.
+answer=$(req "$url/_nodes/_local?filter_path=nodes.*.name" 2>&1)
+id_re='"nodes":[{]"([^"]+)"'
+if [[ ! $answer =~ $id_re ]]; then
+  echo "restart not registered: no node id from _nodes/_local: $answer"
+  exit 0
+fi
+id=\${BASH_REMATCH[1]}
+printf '{"type":"restart","reason":"pod %s stopping","allocation_delay":"%s"}' "$POD_NAME" "$SHUTDOWN_ALLOCATION_DELAY" >"$body"
+code=$(req -o /dev/null -w '%{http_code}' -X PUT -H 'Content-Type: application/json' --data-binary "@$body" "$url/_nodes/$id/shutdown" 2>/dev/null || true)
+if [[ $code == 200 ]]; then
+  echo "registered restart of node $id (allocation delay $SHUTDOWN_ALLOCATION_DELAY)"
+else
+  echo "restart of node $id not registered: HTTP $code"
+fi
+exit 0
 `;
 }
 
@@ -112,6 +194,21 @@ if [[ ! -e $DATA_DIR/.cdk8s-cluster-formed ]] && get "$url/_cluster/state/master
   touch "$DATA_DIR/.cdk8s-cluster-formed"
 fi
 if [[ ! -e $RECOVERED_MARKER ]]; then
+  # Back after a restart: remove the registration preStop made (404: there is none), which needs an elected master.
+  id=$(get "$url/_nodes/_local?filter_path=nodes.*.name" || true)
+  id_re='"nodes":[{]"([^"]+)"'
+  if [[ ! $id =~ $id_re ]]; then
+    echo "no local node id yet: $id"
+    exit 1
+  fi
+  id=\${BASH_REMATCH[1]}
+  code=$(get -o /dev/null -w '%{http_code}' -X DELETE "$url/_nodes/$id/shutdown" || true)
+  if [[ $code == 200 ]]; then
+    echo "removed the restart registration of node $id"
+  elif [[ $code != 404 ]]; then
+    echo "the restart registration of node $id could not be removed yet: HTTP $code"
+    exit 1
+  fi
   health=$(get "$url/_cluster/health" || true)
   if [[ $health != *'"initializing_shards":0,'* || $health != *'"delayed_unassigned_shards":0,'* ]]; then
     echo "waiting for shard recovery after start: $health"

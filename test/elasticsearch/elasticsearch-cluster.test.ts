@@ -1,6 +1,4 @@
-import { spawnSync } from 'child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
@@ -9,7 +7,6 @@ import {
   ElasticsearchVersion, ElasticsearchWorkload, NetworkPeer, TopologyKey,
 } from '../../src';
 import { WARNING_METADATA } from '../../src/core/validation';
-import { entrypointScript } from '../../src/elasticsearch/scripts';
 import {
   checkQueriesWithPromtool, checkRulesWithPromtool, expectKnownMetrics, expectProductionPolicy, expectValidManifests, loadMetricList,
   placeholderViolations, scriptsOf, shellcheckScript,
@@ -628,32 +625,7 @@ test('every built-in Elasticsearch alert has its runbook section', () => {
   }
 });
 
-describe('entrypoint: cluster.initial_master_nodes only until the node has seen the cluster formed', () => {
-  const run = (env: Record<string, string>, formed: boolean) => {
-    const dir = mkdtempSync(join(tmpdir(), 'es-entry-'));
-    try {
-      mkdirSync(join(dir, 'bin'));
-      mkdirSync(join(dir, 'data'));
-      writeFileSync(join(dir, 'bin', 'elasticsearch'), '#!/bin/bash\necho "ARGS:$*"\n');
-      chmodSync(join(dir, 'bin', 'elasticsearch'), 0o755);
-      if (formed) writeFileSync(join(dir, 'data', '.cdk8s-cluster-formed'), '');
-      const r = spawnSync('bash', ['-c', entrypointScript()], { encoding: 'utf8', env: { PATH: process.env.PATH, ES_HOME: dir, DATA_DIR: join(dir, 'data'), ...env } });
-      expect(r.status).toBe(0);
-      return r.stdout;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-  test('first start of a master-eligible node bootstraps', () => {
-    expect(run({ MASTER_ELIGIBLE: 'true', INITIAL_MASTER_NODES: 'a-0,a-1,a-2' }, false)).toContain('ARGS:-Ecluster.initial_master_nodes=a-0,a-1,a-2');
-  });
-  test('a restart after formation does not', () => {
-    expect(run({ MASTER_ELIGIBLE: 'true', INITIAL_MASTER_NODES: 'a-0,a-1,a-2' }, true)).toMatch(/ARGS:$/m);
-  });
-  test('a data node never does', () => {
-    expect(run({ MASTER_ELIGIBLE: 'false', INITIAL_MASTER_NODES: '' }, false)).toMatch(/ARGS:$/m);
-  });
-});
+// The entrypoint, preStop and readiness scripts of the node pods run with the manifest's env in node-lifecycle.test.ts.
 
 test('node pods roll on a change of their config, not on a change of what the setup Job applies', () => {
   const hash = (props: ElasticsearchClusterProps) =>

@@ -79,7 +79,11 @@ if (sd) {
   // Master-node actions: without an elected master they time out (503 after master_timeout).
   if (!read('master', '')) err(503, 'master_not_discovered_exception', null);
   if (method === 'DELETE') {
-    if (!fs.existsSync(rec)) err(404, 'resource_not_found_exception', `node [${sd[1]}] is not currently shutting down`);
+    // 8.x and 7.17: 404 ResourceNotFoundException; early builds of the API threw IllegalArgumentException (400).
+    if (!fs.existsSync(rec)) {
+      if (process.env.FAKE_ES_EARLY_SHUTDOWN_API) err(400, 'illegal_argument_exception', `node [${sd[1]}] is not currently shutting down`);
+      err(404, 'resource_not_found_exception', `node [${sd[1]}] is not currently shutting down`);
+    }
     fs.rmSync(rec);
     finish(200, { acknowledged: true });
   }

@@ -181,6 +181,8 @@ describe('a restart registers with the node shutdown API, and the registration i
     const r = runPod('logs-hot', 'logs-hot-0', 'elasticsearch', readiness('logs-hot'));
     expect(r.status).toBe(0);
     expect(r.requests).toContain('DELETE _local /_nodes/Hq7nodeId/shutdown');
+    rmSync(join(dir, 'tmp', '.cdk8s-recovered'), { force: true });
+    expect(runPod('logs-hot', 'logs-hot-0', 'elasticsearch', readiness('logs-hot'), { FAKE_ES_EARLY_SHUTDOWN_API: '1' }).status).toBe(0);
   });
 
   test('without an elected master the record cannot be removed yet: not ready, asked again', () => {

@@ -39,7 +39,7 @@ code=\${resp%% *}
 body=\${resp#* }
 if [[ $code == 000 ]]; then echo "curl: (7) Failed to connect" >&2; [[ -n $fmt ]] && printf '000'; exit 7; fi
 if [[ -n $out ]]; then printf '%s' "$body" > "$out"; else printf '%s' "$body"; fi
-if [[ -n $fmt ]]; then printf '%s' "$code"; fi
+if [[ -n $fmt ]]; then printf '%s' "\${fmt/'%{http_code}'/$code}"; fi
 `;
 
 let dir: string;

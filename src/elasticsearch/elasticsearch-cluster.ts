@@ -1192,6 +1192,8 @@ export class ElasticsearchCluster extends Construct {
         metadata: { name: `${name}-kibana`, labels: kLabels },
         spec: {
           replicas: 1,
+          // Kibana forbids mixed versions (saved-object migrations): the old pod stops before the new one starts.
+          strategy: { type: 'Recreate' },
           selector: { matchLabels: kSelector },
           template: {
             metadata: { labels: kLabels, annotations: { 'checksum/config': createHash('sha256').update(kibanaConfig).digest('hex').slice(0, 16) } },

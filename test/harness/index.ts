@@ -19,6 +19,7 @@ export {
 export { crdErrors, hasCrd } from './crd-schema';
 export { modelErrors, unknownFields } from './kube-schema';
 export { expectUpgradeApplies, upgradeProblems } from './upgrade';
+export { rolloutViolations, SINGLE_VERSION_IMAGES } from './rollouts';
 
 /** Errors of one synthesized object against its Kubernetes or CRD schema (empty when valid). */
 export function manifestErrors(obj: any): string[] {

@@ -344,6 +344,11 @@ const EXPORTER_USER = 'cdk8s-metrics-exporter';
 const ES_HOME = '/usr/share/elasticsearch';
 const DATA_DIR = `${ES_HOME}/data`;
 const CERTS = `${ES_HOME}/config/certs`;
+// The image's jvm.options logs GC to logs/gc.log in 32 files of 64m (2 GiB), more than the 1Gi logs emptyDir: the kubelet
+// would evict the pod. ES_JAVA_OPTS come after jvm.options: -Xlog:disable drops its outputs, then warnings go to stderr
+// (as in the defaults) and the GC log to 4 files of 64m (256Mi).
+const GC_LOG_OPTS = '-Xlog:disable -Xlog:all=warning:stderr:utctime,level,tags '
+  + `-Xlog:gc*,gc+age=trace,safepoint:file=${ES_HOME}/logs/gc.log:utctime,level,pid,tags:filecount=4,filesize=64m`;
 // elasticsearch.yml names the node with these. Every process that loads the file resolves its placeholders and fails on
 // an unset one (InternalSettingsPreparer), the keystore CLI of the prepare-config init container included.
 const NODE_IDENTITY_ENV: k8s.EnvVar[] = [
@@ -935,7 +940,7 @@ export class ElasticsearchCluster extends Construct {
                   command: ['/bin/tini', '--', 'bash', '/mnt/scripts/entrypoint.sh'],
                   env: [
                     ...NODE_IDENTITY_ENV,
-                    { name: 'ES_JAVA_OPTS', value: `-Xms${t.heapMiB}m -Xmx${t.heapMiB}m` },
+                    { name: 'ES_JAVA_OPTS', value: `-Xms${t.heapMiB}m -Xmx${t.heapMiB}m ${GC_LOG_OPTS}` },
                     { name: 'MASTER_ELIGIBLE', value: String(t.masterEligible) },
                     { name: 'INITIAL_MASTER_NODES', value: t.masterEligible ? this.initialMasterNodes.join(',') : '' },
                     { name: 'DATA_DIR', value: DATA_DIR },

@@ -100,8 +100,8 @@ describe('ElasticsearchCluster defaults: 3 dedicated masters, 3 hot nodes', () =
   test('heap is half the memory limit; masters get the initial master list, data nodes do not', () => {
     const master = find(objs, 'StatefulSet', 'logs-master').spec.template.spec;
     const hot = find(objs, 'StatefulSet', 'logs-hot').spec.template.spec;
-    expect(envOf(container(master, 'elasticsearch')).ES_JAVA_OPTS).toBe('-Xms1024m -Xmx1024m');
-    expect(envOf(container(hot, 'elasticsearch')).ES_JAVA_OPTS).toBe('-Xms2048m -Xmx2048m');
+    expect(envOf(container(master, 'elasticsearch')).ES_JAVA_OPTS).toMatch(/^-Xms1024m -Xmx1024m -Xlog:disable /);
+    expect(envOf(container(hot, 'elasticsearch')).ES_JAVA_OPTS).toMatch(/^-Xms2048m -Xmx2048m -Xlog:disable /);
     expect(envOf(container(master, 'elasticsearch')).INITIAL_MASTER_NODES).toBe('logs-master-0,logs-master-1,logs-master-2');
     expect(envOf(container(hot, 'elasticsearch')).INITIAL_MASTER_NODES).toBe('');
     expect(envOf(container(hot, 'elasticsearch')).ELASTIC_PASSWORD).toEqual({ secretKeyRef: { name: 'logs-elastic', key: 'password' } });
@@ -494,9 +494,9 @@ describe('TLS sources and options', () => {
 
   test('heap: an explicit size, and the 31Gi cap for large memory limits', () => {
     const { objs } = synth({ hot: { heapSize: Size.gibibytes(3), resources: { memory: { limit: Size.gibibytes(6) } } } });
-    expect(envOf(container(find(objs, 'StatefulSet', 'logs-hot').spec.template.spec, 'elasticsearch')).ES_JAVA_OPTS).toBe('-Xms3072m -Xmx3072m');
+    expect(envOf(container(find(objs, 'StatefulSet', 'logs-hot').spec.template.spec, 'elasticsearch')).ES_JAVA_OPTS).toMatch(/^-Xms3072m -Xmx3072m -Xlog:disable /);
     const big = synth({ hot: { resources: { cpu: { request: Cpu.units(8), limit: Cpu.units(16) }, memory: { limit: Size.gibibytes(96) } } } }).objs;
-    expect(envOf(container(find(big, 'StatefulSet', 'logs-hot').spec.template.spec, 'elasticsearch')).ES_JAVA_OPTS).toBe('-Xms31744m -Xmx31744m');
+    expect(envOf(container(find(big, 'StatefulSet', 'logs-hot').spec.template.spec, 'elasticsearch')).ES_JAVA_OPTS).toMatch(/^-Xms31744m -Xmx31744m -Xlog:disable /);
   });
 });
 

@@ -20,6 +20,7 @@ export { crdErrors, hasCrd } from './crd-schema';
 export { modelErrors, unknownFields } from './kube-schema';
 export { expectUpgradeApplies, upgradeProblems } from './upgrade';
 export { rolloutViolations, SINGLE_VERSION_IMAGES } from './rollouts';
+export { IMAGE_DEFAULT_WRITES, volumeSizeViolations, xlogFiles } from './volume-sizes';
 
 /** Errors of one synthesized object against its Kubernetes or CRD schema (empty when valid). */
 export function manifestErrors(obj: any): string[] {

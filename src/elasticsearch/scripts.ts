@@ -159,10 +159,11 @@ exit 0
 
 /**
  * Readiness probe: the node must answer an authenticated HTTPS request (200 from `/`), not just listen. After each
- * start, the node becomes ready only once the cluster has no initializing and no delayed unassigned shards, so a
- * StatefulSet rolling update (which waits for readiness) restarts the next node only after the previous one's shards
- * have recovered: the operator-less equivalent of waiting for green between restarts. Once the node sees an elected
- * master it also records that the cluster has formed (see the entrypoint).
+ * start, the node first deletes its restart registration (see preStop; this needs an elected master), then becomes
+ * ready only once the cluster has no initializing and no delayed unassigned shards, so a StatefulSet rolling update
+ * (which waits for readiness) restarts the next node only after the previous one's shards have recovered. It does not
+ * wait for green or yellow: shards unassigned for other reasons (a node not joined yet) do not hold it. Once the node
+ * sees an elected master it also records that the cluster has formed (see the entrypoint).
  *
  * env: PROBE_PASSWORD_FILE (the mounted Secret, tried first) and ELASTIC_PASSWORD, ES_HOST (a name in the HTTP
  * certificate, resolved to this node), CA_CERT, DATA_DIR, ES_PORT, RECOVERED_MARKER (a file in an emptyDir, removed at

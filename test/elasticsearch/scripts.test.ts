@@ -121,6 +121,12 @@ describe('readiness.sh', () => {
     expect(again.status).toBe(0);
   });
 
+  test('as docs/elasticsearch.md says: a red cluster (primaries of nodes not joined yet) does not hold the gate', () => {
+    respond('GET', '/_nodes/_local?filter_path=nodes.*.name', 200, '{"nodes":{"n1":{"name":"logs-hot-0"}}}');
+    respond('GET', '/_cluster/health', 200, '{"status":"red","initializing_shards":0,"unassigned_shards":12,"delayed_unassigned_shards":0,"unassigned_primary_shards":6}');
+    expect(run(readinessScript(), env()).status).toBe(0);
+  });
+
   test('records that the cluster has formed once a master is elected', () => {
     health(0, 0);
     respond('GET', '/_cluster/state/master_node?local=true', 200, '{"cluster_name":"logs"}');

@@ -20,7 +20,7 @@ export interface ElasticsearchAlertOptions {
   readonly dataNodes: number;
   /** The snapshot repository, when snapshots are configured (the exporter then runs its snapshots collector). */
   readonly snapshotRepository?: string;
-  /** Age of the latest successful snapshot above which ElasticsearchSnapshotTooOld fires, in seconds. */
+  /** Age of the latest successful or partial snapshot (its start) above which ElasticsearchSnapshotTooOld fires, in seconds. */
   readonly maxSnapshotAgeSeconds?: number;
 }
 
@@ -138,7 +138,8 @@ export function elasticsearchAlerts(o: ElasticsearchAlertOptions): AlertRule[] {
           + ` and on (repository) elasticsearch_snapshot_stats_number_of_snapshots{${r}} > 0`,
         for: Duration.minutes(30),
         severity: AlertSeverity.CRITICAL,
-        summary: `${who} has no successful snapshot in repository ${o.snapshotRepository} for more than ${hours} hours`,
+        // The exporter's gauge is the start time of the latest SUCCESS or PARTIAL snapshot (collector/snapshots.go, v1.9.0).
+        summary: `${who} has no successful or partial snapshot in repository ${o.snapshotRepository} started in the last ${hours} hours`,
         description: 'Scheduled snapshots (SLM) fail or do not run: restores would lose more data than planned. Check GET _slm/policy and the last failure, the S3 credentials in the keystore and the bucket.',
       },
       {

@@ -47,7 +47,7 @@ export function elasticsearchDashboard(o: ElasticsearchDashboardOptions): Dashbo
     const r = `${SEL},repository="${o.snapshotRepository}"`;
     rows[0].panels.push(
       {
-        title: 'Since last successful snapshot',
+        title: 'Since last successful or partial snapshot',
         kind: PanelKind.STAT,
         unit: 's',
         queries: [{ expr: `time() - max(elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds{${r}})` }],

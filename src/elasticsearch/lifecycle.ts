@@ -183,7 +183,7 @@ export interface ElasticsearchSnapshotProps {
    */
   readonly maxCount?: number;
   /**
-   * The ElasticsearchSnapshotTooOld alert fires when the latest successful snapshot is older than this (match it to
+   * The ElasticsearchSnapshotTooOld alert fires when the latest successful or partial snapshot started longer ago than this (match it to
    * the schedule).
    * @default Duration.hours(36)
    */

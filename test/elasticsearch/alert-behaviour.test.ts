@@ -147,7 +147,7 @@ test('ElasticsearchSnapshotTooOld: quiet before any snapshot attempt, fires when
         alertname: 'ElasticsearchSnapshotTooOld',
         exp_alerts: [{
           exp_labels: { ...labelsOf(r), severity: 'critical' },
-          exp_annotations: annotations('ElasticsearchSnapshotTooOld', 'Elasticsearch logs has no successful snapshot in repository backups for more than 36 hours'),
+          exp_annotations: annotations('ElasticsearchSnapshotTooOld', 'Elasticsearch logs has no successful or partial snapshot in repository backups started in the last 36 hours'),
         }],
       },
     ],

@@ -386,7 +386,7 @@ describe('data lifecycle, snapshots, restore and Kibana', () => {
     expect(rules.map((r: any) => r.alert)).toContain('ElasticsearchSnapshotPartial');
     expectKnownMetrics(rules.map((r: any) => r.expr), loadMetricList('elasticsearch_exporter'), ['up']);
     const { dash, exprs } = exprsOfDashboard(objs);
-    expect(dash.panels.map((p: any) => p.title)).toContain('Since last successful snapshot');
+    expect(dash.panels.map((p: any) => p.title)).toContain('Since last successful or partial snapshot');
     checkQueriesWithPromtool(exprs);
     expectKnownMetrics(exprs, loadMetricList('elasticsearch_exporter'));
   });

@@ -56,8 +56,9 @@ echo "keystore entries: $(keystore list | tr '\\n' ' ')"
  * - a node that has seen the cluster formed (the readiness probe leaves a marker in its data directory) starts without
  *   it, and publishes that as the node attribute `cdk8s_formed`;
  * - a node without the marker (first formation, or a replaced master with an empty volume) first asks the other
- *   master-eligible nodes for up to PEER_WAIT_SECONDS: when one belongs to a cluster (a cluster UUID) or has been part
- *   of it (the attribute; a survivor without quorum has no UUID yet), it starts without the setting and joins, or
+ *   master-eligible nodes for up to PEER_WAIT_SECONDS: when one belongs to a cluster (a cluster UUID), has been part
+ *   of it (the attribute; a restarted survivor without quorum has no UUID yet) or refuses the bootstrap password (a
+ *   survivor whose security index is unavailable), it starts without the setting and joins, or
  *   waits for an operator's unsafe-bootstrap, instead of bootstrapping a second, empty cluster. At the first
  *   formation the other masters are in this same wait and do not answer, so the node bootstraps after it.
  *
@@ -73,15 +74,24 @@ rm -f "\${RECOVERED_MARKER:-/tmp/.cdk8s-recovered}"
 args=()
 # formed_peer: prints why a cluster exists when another master-eligible node belongs or belonged to one.
 formed_peer() {
-  local cfg peer url answer uuid_re='"cluster_uuid" *: *"([^"]+)"'
+  local cfg peer url answer code uuid_re='"cluster_uuid" *: *"([^"]+)"'
   cfg=$(mktemp)
   auth_config "$cfg" elastic "$(cat "\${PROBE_PASSWORD_FILE:-/nonexistent}" 2>/dev/null || printf '%s' "$ELASTIC_PASSWORD")"
   for peer in \${INITIAL_MASTER_NODES//,/ }; do
     [[ $peer != "$POD_NAME" ]] || continue
     url="https://$peer.$NODES_SERVICE:$ES_PORT"
-    answer=$(curl -sS -K "$cfg" --cacert "$CA_CERT" --connect-timeout 2 --max-time 4 "$url/" 2>/dev/null || true)
+    answer=$(curl -sS -K "$cfg" --cacert "$CA_CERT" --connect-timeout 2 --max-time 4 -w '\nHTTP %{http_code}' "$url/" 2>/dev/null || true)
+    code=\${answer##*HTTP }
     if [[ $answer =~ $uuid_re && \${BASH_REMATCH[1]} != _na_ ]]; then
       echo "$peer belongs to cluster \${BASH_REMATCH[1]}"
+      rm -f "$cfg"
+      return 0
+    fi
+    # Before a cluster formed, elastic authenticates with the bootstrap password (no security index yet), so a peer
+    # that started and refuses it holds security state: a cluster exists (a survivor without quorum, whose security
+    # index is unavailable, answers 401 or 503).
+    if [[ $code =~ ^[1-9][0-9][0-9]$ && $code != 200 ]]; then
+      echo "$peer runs Elasticsearch with security state (HTTP $code)"
       rm -f "$cfg"
       return 0
     fi

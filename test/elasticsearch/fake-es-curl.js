@@ -47,6 +47,10 @@ if (!fs.existsSync(nodeDir) || fs.existsSync(path.join(nodeDir, 'down'))) {
   if (fmt) process.stdout.write('000');
   process.exit(7);
 }
+// A node whose security index is unavailable (a survivor that lost its master quorum) cannot authenticate anyone.
+if (fs.existsSync(path.join(nodeDir, 'security-unavailable'))) {
+  finish(401, { error: { type: 'security_exception', reason: 'unable to authenticate user [elastic] for REST request [/]' }, status: 401 });
+}
 const auth = cfg ? fs.readFileSync(cfg, 'utf8') : '';
 if (auth !== `user = "elastic:${process.env.FAKE_ES_PASSWORD}"\n`) finish(401, { error: { type: 'security_exception' }, status: 401 });
 

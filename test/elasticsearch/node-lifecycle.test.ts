@@ -36,7 +36,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A node of the fake cluster, reachable as `host` (`_local`: the pod itself, through --resolve to 127.0.0.1). */
-function node(host: string, s: { id?: string; name?: string; uuid?: string; master?: string; attrs?: Record<string, string>; down?: boolean }) {
+function node(host: string, s: { id?: string; name?: string; uuid?: string; master?: string; attrs?: Record<string, string>; down?: boolean; securityUnavailable?: boolean }) {
   const d = join(dir, 'nodes', host);
   mkdirSync(d, { recursive: true });
   if (s.id) writeFileSync(join(d, 'id'), s.id);
@@ -45,6 +45,7 @@ function node(host: string, s: { id?: string; name?: string; uuid?: string; mast
   if (s.master) writeFileSync(join(d, 'master'), s.master);
   if (s.attrs) writeFileSync(join(d, 'attrs.json'), JSON.stringify(s.attrs));
   if (s.down) writeFileSync(join(d, 'down'), '');
+  if (s.securityUnavailable) writeFileSync(join(d, 'security-unavailable'), '');
 }
 
 /**
@@ -110,6 +111,13 @@ describe('bootstrapping: a master with an empty volume never bootstraps a second
     const r = runPod('logs-master', 'logs-master-0', 'elasticsearch', mainCommand('logs-master'), fast);
     expect(r.stdout).not.toContain('initial_master_nodes=');
     expect(r.stdout).toContain('logs-master-2 has been part of the formed cluster');
+  });
+
+  test('quorum lost, the survivor never restarted: it runs but cannot authenticate (no .security), so no bootstrap', () => {
+    node('logs-master-2.logs-nodes', { id: 'm2', name: 'logs-master-2', uuid: 'Xk3-cluster-uuid', securityUnavailable: true });
+    const r = runPod('logs-master', 'logs-master-0', 'elasticsearch', mainCommand('logs-master'), fast);
+    expect(r.stdout).not.toContain('initial_master_nodes=');
+    expect(r.stdout).toContain('logs-master-2 runs Elasticsearch with security state (HTTP 401)');
   });
 
   test('a peer that answers but has never joined a cluster does not stop first formation', () => {

@@ -8,6 +8,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { readinessScript, setupScript } from '../../src/elasticsearch/scripts';
+import { Chart, Testing } from 'cdk8s';
+import { ElasticsearchCluster } from '../../src';
+import { containerEnv, containerOf, mountedFile, relocate } from '../harness/pod-env';
 
 // Answers: FAKE_DIR/responses/<METHOD>_<path with / and ? replaced by _> holds "<code> <body>"; default 200 {}.
 const FAKE_CURL = `#!/bin/bash
@@ -230,5 +233,43 @@ describe('setup.sh', () => {
     const r = run(setupScript(), env({ RESTORE_SNAPSHOT: 'latest' }));
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('no successful snapshot');
+  });
+});
+
+describe('setup Job with the env, files and command of the synthesized Job', () => {
+  const synthJob = () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'obs' });
+    new ElasticsearchCluster(chart, 'logs', {
+      snapshots: { repository: { endpoint: 'http://minio:9000', bucket: 'es-new', credentialsSecret: 'minio' } },
+      restore: { repository: { endpoint: 'http://minio:9000', bucket: 'es-old', prefix: 'obs/logs', credentialsSecret: 'minio' }, snapshot: 'latest' },
+    });
+    const objs = Testing.synth(chart) as any[];
+    const job = objs.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('logs-setup-'));
+    const spec = job.spec.template.spec;
+    const c = containerOf(spec, 'setup');
+    const env = relocate(containerEnv(c, { podName: 'logs-setup-x', values: { 'logs-elastic/password': PASSWORD } }), c, dir);
+    // The setup ConfigMap's files where the Job mounts them.
+    const setupVol = spec.volumes.find((v: any) => v.name === 'setup');
+    const cm = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === setupVol.configMap.name);
+    mkdirSync(join(dir, 'mnt', 'setup'), { recursive: true });
+    for (const [k, v] of Object.entries(cm.data)) writeFileSync(join(dir, 'mnt', 'setup', k), v as string);
+    expect(c.command).toEqual(['bash', '/mnt/scripts/setup.sh']);
+    return { script: mountedFile(objs, spec, c, c.command[1]), env };
+  };
+
+  test('a restore refused for a name clash fails the Job, with the answer in the log', () => {
+    const { script, env } = synthJob();
+    respond('GET', '/_cat/indices?h=index&expand_wildcards=open', 200, '.security-7\n');
+    respond('GET', '/_data_stream', 200, '{"data_streams":[{"name":"ilm-history-7"}]}');
+    respond('GET', '/_cat/snapshots/restore-source?h=id,status&s=end_epoch', 200, 'snap-1 SUCCESS\n');
+    respond('POST', '/_snapshot/restore-source/snap-1/_restore', 500,
+      '{"error":{"type":"snapshot_restore_exception","reason":"[restore-source:snap-1/x] cannot restore index [orders] because an open index with same name already exists in the cluster."},"status":500}');
+    const r = run(script, env);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('nothing of snapshot snap-1 was restored');
+    // The restore body from the manifest leaves out the history data stream every new cluster creates.
+    expect(r.log).toContain('BODY {"indices":"*,-.*,-ilm-history-*"');
+    expect(r.log).toContain('REQ PUT /_snapshot/backups');
+    expect(r.log).toContain('REQ PUT /_snapshot/restore-source');
   });
 });

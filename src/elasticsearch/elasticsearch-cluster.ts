@@ -7,7 +7,8 @@ import { ElasticsearchCapacity, ElasticsearchCapacityPlan, ElasticsearchWorkload
 import { isReservedSetting, placeholdersOf, renderElasticsearchYml, YmlValue } from './config';
 import { elasticsearchDashboard } from './dashboard';
 import {
-  checkS3Target, checkSlmSchedule, claimWritableRepository, overlaps, RepositoryLocation, repositoryLocation, showLocation, ElasticsearchRestoreProps, ElasticsearchSnapshotProps, esTime, IlmPolicy, IndexTemplate,
+  checkS3Target, checkSlmSchedule, claimWritableRepository, ElasticsearchRestoreProps, ElasticsearchSnapshotProps, esTime, IlmPolicy, IndexTemplate,
+  overlaps, RepositoryLocation, repositoryLocation, showLocation,
   renderIlmPolicies, renderIndexTemplates, s3ClientSettings,
 } from './lifecycle';
 import { entrypointScript, preStopScript, prepareConfigScript, readinessScript, setupScript } from './scripts';

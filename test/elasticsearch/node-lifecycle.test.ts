@@ -36,7 +36,10 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A node of the fake cluster, reachable as `host` (`_local`: the pod itself, through --resolve to 127.0.0.1). */
-function node(host: string, s: { id?: string; name?: string; uuid?: string; master?: string; attrs?: Record<string, string>; down?: boolean; securityUnavailable?: boolean }) {
+interface FakeNode {
+  id?: string; name?: string; uuid?: string; master?: string; attrs?: Record<string, string>; down?: boolean; securityUnavailable?: boolean;
+}
+function node(host: string, s: FakeNode) {
   const d = join(dir, 'nodes', host);
   mkdirSync(d, { recursive: true });
   if (s.id) writeFileSync(join(d, 'id'), s.id);

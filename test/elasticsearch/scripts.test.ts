@@ -7,9 +7,9 @@ import { spawnSync } from 'child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { readinessScript, setupScript } from '../../src/elasticsearch/scripts';
 import { Chart, Testing } from 'cdk8s';
 import { ElasticsearchCluster } from '../../src';
+import { readinessScript, setupScript } from '../../src/elasticsearch/scripts';
 import { containerEnv, containerOf, mountedFile, relocate } from '../harness/pod-env';
 
 // Answers: FAKE_DIR/responses/<METHOD>_<path with / and ? replaced by _> holds "<code> <body>"; default 200 {}.

@@ -1,9 +1,11 @@
 import { Chart, Testing } from 'cdk8s';
-import { ElasticsearchCluster } from '../../src';
 import { rolloutViolations } from './rollouts';
+import { ElasticsearchCluster } from '../../src';
 
 const kibana = (strategy?: unknown) => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'logs-kibana' },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'logs-kibana' },
   spec: { replicas: 1, ...(strategy ? { strategy } : {}), template: { spec: { containers: [{ name: 'kibana', image: 'docker.elastic.co/kibana/kibana:8.19.15' }] } } },
 });
 

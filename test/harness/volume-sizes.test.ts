@@ -1,9 +1,11 @@
 import { Chart, Testing } from 'cdk8s';
-import { ElasticsearchCluster } from '../../src';
 import { volumeSizeViolations, xlogFiles } from './volume-sizes';
+import { ElasticsearchCluster } from '../../src';
 
 const pod = (image: string, env: { name: string; value: string }[], sizeLimit = '1Gi') => ({
-  apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'x' },
+  apiVersion: 'apps/v1',
+  kind: 'StatefulSet',
+  metadata: { name: 'x' },
   spec: {
     template: {
       spec: {

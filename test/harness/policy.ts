@@ -3,9 +3,12 @@
  * themselves so it holds for every construct: pinned images, resources with request <= limit and a memory limit,
  * probes on long-running containers, no privilege escalation, non-root, and no literal secret in an env var. It also
  * runs the checks of what each container reads from its mounts (pod-files.ts): defined config placeholders, readable
- * files, private keys only in TLS servers, verifiable image users.
+ * files, private keys only in TLS servers, verifiable image users; emptyDir limits against what is written there
+ * (volume-sizes.ts) and Recreate for single-version UIs (rollouts.ts).
  */
 import { podFileViolations } from './pod-files';
+import { rolloutViolations } from './rollouts';
+import { volumeSizeViolations } from './volume-sizes';
 
 const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
 const DECIMAL: Record<string, number> = { 'm': 1e-3, '': 1, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12 };
@@ -75,7 +78,7 @@ export function policyViolations(objs: any[]): string[] {
       }
     }
   }
-  out.push(...podFileViolations(objs));
+  out.push(...podFileViolations(objs), ...volumeSizeViolations(objs), ...rolloutViolations(objs));
   return out;
 }
 

@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+import { policyViolations } from './policy';
 import { rolloutViolations } from './rollouts';
 import { ElasticsearchCluster } from '../../src';
 
@@ -13,6 +14,9 @@ describe('rolloutViolations (self-test)', () => {
   test('a Kibana Deployment with the default or a RollingUpdate strategy is flagged', () => {
     expect(rolloutViolations([kibana()])).toEqual([expect.stringContaining('Deployment/logs-kibana: container kibana')]);
     expect(rolloutViolations([kibana({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } })])).toHaveLength(1);
+  });
+  test('the production policy, run by the tests of every construct, includes the check', () => {
+    expect(policyViolations([kibana()])).toEqual(expect.arrayContaining([expect.stringContaining('Deployment/logs-kibana: container kibana')]));
   });
   test('Recreate passes; other images are not concerned', () => {
     expect(rolloutViolations([kibana({ type: 'Recreate' })])).toEqual([]);

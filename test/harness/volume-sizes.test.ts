@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+import { policyViolations } from './policy';
 import { volumeSizeViolations, xlogFiles } from './volume-sizes';
 import { ElasticsearchCluster } from '../../src';
 
@@ -32,6 +33,9 @@ describe('volumeSizeViolations (self-test)', () => {
   test('-Xlog parsing: JVM defaults of 5 files of 20M', () => {
     expect(xlogFiles('-Xlog:gc:file=/tmp/gc.log')).toEqual([{ path: '/tmp/gc.log', bytes: 100 * 2 ** 20 }]);
     expect(xlogFiles('-Xlog:all=warning:stderr:utctime,level,tags')).toEqual([]);
+  });
+  test('the production policy, run by the tests of every construct, includes the check', () => {
+    expect(policyViolations([pod(ES, [{ name: 'ES_JAVA_OPTS', value: '-Xms1g -Xmx1g' }])])).toEqual(expect.arrayContaining([expect.stringContaining('emptyDir logs')]));
   });
   test('ElasticsearchCluster pods pass (review E4)', () => {
     const chart = new Chart(Testing.app(), 'test', { namespace: 'obs' });

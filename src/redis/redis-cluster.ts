@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { redisAlerts } from './alerts';
 import { renderRedisConf, renderSentinelConfTemplate, RedisServerConfig } from './config';
 import { redisDashboard } from './dashboard';
-import { redisProbeScript, sentinelProbeScript } from './probes';
+import { clusterPreStopScript, redisProbeScript, sentinelProbeScript } from './probes';
 import {
   backupDumpScript,
   clusterFormationScript,
@@ -210,6 +210,9 @@ export const SENTINEL_PORT = 26379;
 export const EXPORTER_PORT = 9121;
 const EXPORTER_IMAGE = 'docker.io/oliver006/redis_exporter';
 const EXPORTER_TAG = 'v1.88.0';
+/** Cluster pre-stop gate: followers' head start for a leader deleted at the same moment, and the gate's bound. */
+const ROLL_GATE_DELAY_SECONDS = 10;
+const ROLL_GATE_SECONDS = 90;
 const TOOLS_IMAGE = 'docker.io/curlimages/curl';
 const TOOLS_TAG = '8.11.1';
 const REDIS_IMAGE = 'docker.io/library/redis';
@@ -407,7 +410,10 @@ export class RedisCluster extends Construct {
       'entrypoint.sh': redisEntrypointScript(),
       'probe.sh': redisProbeScript(),
     };
-    if (mode === RedisMode.CLUSTER) scripts['form-cluster.sh'] = clusterFormationScript();
+    if (mode === RedisMode.CLUSTER) {
+      scripts['form-cluster.sh'] = clusterFormationScript();
+      scripts['prestop.sh'] = clusterPreStopScript();
+    }
     if (mode === RedisMode.SENTINEL) {
       scripts['sentinel-entrypoint.sh'] = sentinelEntrypointScript();
       scripts['sentinel-probe.sh'] = sentinelProbeScript();
@@ -503,6 +509,8 @@ export class RedisCluster extends Construct {
       startupProbe: probe('liveness', { periodSeconds: 5, failureThreshold: 120 }),
       livenessProbe: probe('liveness', { periodSeconds: 15, failureThreshold: 4 }),
       readinessProbe: probe('readiness', { periodSeconds: 10, failureThreshold: 3 }),
+      // Cluster mode: wait (bounded) for the shard mate to be in sync before stopping; see clusterPreStopScript.
+      lifecycle: mode === RedisMode.CLUSTER ? { preStop: { exec: { command: ['bash', '/scripts/prestop.sh'] } } } : undefined,
       volumeMounts: [
         { name: 'data', mountPath: '/data' },
         { name: 'config', mountPath: '/etc/redis', readOnly: true },
@@ -557,7 +565,8 @@ export class RedisCluster extends Construct {
             spec: {
               automountServiceAccountToken: false,
               enableServiceLinks: false,
-              terminationGracePeriodSeconds: 60,
+              // Redis's own shutdown (final save) gets 60 s; in cluster mode the pre-stop gate's bound comes first.
+              terminationGracePeriodSeconds: mode === RedisMode.CLUSTER ? 60 + ROLL_GATE_DELAY_SECONDS + ROLL_GATE_SECONDS + 10 : 60,
               imagePullSecrets,
               securityContext,
               ...placement,
@@ -584,9 +593,14 @@ export class RedisCluster extends Construct {
       const leaders = [...Array(masters).keys()].map((i) => `${podHost(`${name}-leader-${i}`)}:${REDIS_PORT}`);
       const followers = [...Array(masters * replicas).keys()].map((i) => `${podHost(`${name}-follower-${i}`)}:${REDIS_PORT}`);
       dataHosts.push(...leaders, ...followers);
-      this.statefulSets.push(statefulSet('Leaders', `${name}-leader`, masters, 'leader', [], true));
+      const gate = (delay: number): k8s.EnvVar[] => [
+        { name: 'ROLL_GATE_DELAY_SECONDS', value: String(delay) },
+        { name: 'ROLL_GATE_SECONDS', value: String(ROLL_GATE_SECONDS) },
+      ];
+      this.statefulSets.push(statefulSet('Leaders', `${name}-leader`, masters, 'leader', gate(0), true));
       if (replicas > 0) {
-        this.statefulSets.push(statefulSet('Followers', `${name}-follower`, masters * replicas, 'follower', [], false, followerScheduling));
+        this.statefulSets.push(statefulSet('Followers', `${name}-follower`, masters * replicas, 'follower',
+          gate(ROLL_GATE_DELAY_SECONDS), false, followerScheduling));
       }
       this.service = this.clientService(name, labels('redis'), dataSelector, REDIS_PORT, 'redis');
       this.clusterInitJob = this.formationJob(shared, leaders, followers);

@@ -8,7 +8,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, r
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { renderRedisConf, renderSentinelConfTemplate, RedisServerConfig } from '../../src/redis/config';
-import { sentinelProbeScript } from '../../src/redis/probes';
+import { clusterPreStopScript, redisProbeScript, sentinelProbeScript } from '../../src/redis/probes';
 import {
   backupDumpScript, clusterFormationScript, redisEntrypointScript, restoreSeedScript, sentinelEntrypointScript,
 } from '../../src/redis/scripts';
@@ -251,6 +251,31 @@ exec ${real} "$@"
     for (const n of all) expect(readFileSync(join(n.dir, 'data', 'nodes.conf'), 'utf8')).not.toContain('127.0.0.99');
     expect(dbsizeOfMasters(all)).toBe(300);
     expect(cli(leaders[2].port, '-c', 'get', 'key:300')).toBe('value-300');
+  });
+
+  test('pre-stop gate: a pod waits while its shard mate is down, and stops once the mate is back in sync', async () => {
+    // Shard 2 kept its original roles: leader-2 is the master, follower-2 its replica.
+    const gate = (node: Node, seconds: number) => runScript(clusterPreStopScript(),
+      { REDIS_PORT: String(node.port), ROLL_GATE_DELAY_SECONDS: '0', ROLL_GATE_SECONDS: String(seconds) }, 60_000);
+    const probe = (node: Node) => runScript(`set -- readiness\n${redisProbeScript()}`, { REDIS_PORT: String(node.port), REDIS_MODE: 'cluster' });
+    expect(gate(leaders[2], 20).stdout).toContain('shard mate in sync: stopping');
+
+    await stop(followers[2]);
+    const t0 = Date.now();
+    const waited = gate(leaders[2], 6);
+    expect(waited.stdout).toContain('not in sync after 6s: stopping anyway');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(6000);
+    // The replica's gate also waits while its master is away.
+    const leader1Id = cli(leaders[1].port, 'cluster', 'myid');
+    const replicaOfLeader1 = all.find((n) => clusterNodes(n).some((l) => l[2].includes('myself') && l[3] === leader1Id))!;
+    await stop(leaders[1]);
+    expect(gate(replicaOfLeader1, 4).stdout).toContain('not in sync after 4s');
+
+    start(followers[2]);
+    start(leaders[1]);
+    await waitFor('shard 1 and 2 back in sync', () => probe(followers[2]).status === 0 && probe(replicaOfLeader1).status === 0, 60_000);
+    expect(gate(leaders[2], 20).stdout).toContain('shard mate in sync: stopping');
+    expect(gate(replicaOfLeader1, 20).stdout).toContain('shard mate in sync: stopping');
   });
 
   test('restore: a new cluster seeded from the backup has every key', async () => {

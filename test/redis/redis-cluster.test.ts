@@ -139,6 +139,21 @@ describe('RedisCluster, cluster mode (defaults)', () => {
     expect(find(objs, 'Service', 'cache-headless').spec.publishNotReadyAddresses).toBe(true);
   });
 
+  test('rolls never stop a whole shard: a bounded pre-stop gate, followers start it later, the grace period covers it', () => {
+    const env = (sts: any) => Object.fromEntries(container(sts.spec.template.spec, 'redis').env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+    const leaders = find(objs, 'StatefulSet', 'cache-leader');
+    const followers = find(objs, 'StatefulSet', 'cache-follower');
+    for (const sts of [leaders, followers]) {
+      const spec = sts.spec.template.spec;
+      expect(container(spec, 'redis').lifecycle.preStop.exec.command).toEqual(['bash', '/scripts/prestop.sh']);
+      const e = env(sts);
+      // The gate's delay and bound plus Redis's own 60 s shutdown fit in the grace period.
+      expect(spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(Number(e.ROLL_GATE_DELAY_SECONDS) + Number(e.ROLL_GATE_SECONDS) + 60);
+    }
+    expect(Number(env(followers).ROLL_GATE_DELAY_SECONDS)).toBeGreaterThan(Number(env(leaders).ROLL_GATE_DELAY_SECONDS));
+    expect(find(objs, 'ConfigMap', 'cache-scripts').data['prestop.sh']).toContain('shard_mates_ok');
+  });
+
   test('a PodDisruptionBudget allows one Redis pod down at a time', () => {
     expect(find(objs, 'PodDisruptionBudget', 'cache').spec).toEqual({
       maxUnavailable: 1,
@@ -169,7 +184,7 @@ describe('RedisCluster, cluster mode (defaults)', () => {
   test('every generated script passes shellcheck', () => {
     const scripts = scriptsOf(objs);
     expect(scripts.map((s) => s.name)).toEqual(expect.arrayContaining([
-      'cache-scripts/entrypoint.sh', 'cache-scripts/probe.sh', 'cache-scripts/form-cluster.sh',
+      'cache-scripts/entrypoint.sh', 'cache-scripts/probe.sh', 'cache-scripts/form-cluster.sh', 'cache-scripts/prestop.sh',
       'CronJob/cache-backup/dump', 'CronJob/cache-backup/upload', expect.stringMatching(/^Job\/cache-auth-gen-[0-9a-f]{8}\/generate$/),
     ]));
     for (const s of scripts) shellcheckScript(s.script, s.name, s.shell);

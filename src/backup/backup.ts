@@ -5,6 +5,7 @@ import { s3DownloadScript, s3UploadScript } from './scripts';
 import { ImageProps, ImageRegistryProps, resolveImage } from '../core/images';
 import { fixedResources } from '../core/resources';
 import { checkInteger, checkRule, fail } from '../core/validation';
+import { SIDECAR_IMAGES } from '../core/versions';
 import { AlertRule, AlertSeverity } from '../monitoring/alerts';
 
 /** An S3-compatible bucket (AWS S3, MinIO, Ceph RGW, ...). */
@@ -89,9 +90,6 @@ export interface RestoreProps {
   readonly s3ClientImage?: ImageProps;
 }
 
-export const AWS_CLI_IMAGE = 'docker.io/amazon/aws-cli';
-export const AWS_CLI_TAG = '2.22.35';
-
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const CRON_FIELD_RANGES: [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
 
@@ -173,7 +171,7 @@ export function createBackupCronJob(scope: Construct, props: BackupProps, o: Bac
   const retentionDays = checkInteger(scope, 'backup.retentionDays', props.retentionDays ?? 7, 1, 3650);
   const timeout = (props.timeout ?? Duration.hours(1)).toSeconds();
   checkInteger(scope, 'backup.timeout', timeout, 60, 7 * 24 * 3600);
-  const cli = resolveImage(scope, 'backup.s3ClientImage', AWS_CLI_IMAGE, AWS_CLI_TAG, props.s3ClientImage, o.registry);
+  const cli = resolveImage(scope, 'backup.s3ClientImage', SIDECAR_IMAGES.awsCli.repository, SIDECAR_IMAGES.awsCli.tag, props.s3ClientImage, o.registry);
   const pullSecrets = (o.registry?.pullSecrets ?? []).map((name) => ({ name }));
   return new k8s.KubeCronJob(scope, 'BackupCronJob', {
     metadata: { name: o.name, labels: o.labels },
@@ -261,7 +259,7 @@ export function restoreDownloadContainer(
   const s3 = resolveS3(scope, 'restore.source', props.source, defaultPrefix);
   checkRule(scope, props.backupId === 'latest' || /^\d{8}T\d{6}Z$/.test(props.backupId), 'restore.backupId', props.backupId,
     "must be 'latest' or a backup folder name like 20261124T020000Z");
-  const cli = resolveImage(scope, 'restore.s3ClientImage', AWS_CLI_IMAGE, AWS_CLI_TAG, props.s3ClientImage, registry);
+  const cli = resolveImage(scope, 'restore.s3ClientImage', SIDECAR_IMAGES.awsCli.repository, SIDECAR_IMAGES.awsCli.tag, props.s3ClientImage, registry);
   return {
     name: 'restore-download',
     image: cli.image,

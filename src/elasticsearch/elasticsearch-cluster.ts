@@ -20,6 +20,7 @@ import { oneShotJob } from '../core/jobs';
 import { componentLabels, InstanceIdentity, selectorLabels } from '../core/labels';
 import { cpuMillis, fixedResources, renderResources, ResolvedResources, resolveResources, sizeBytes, sizeQuantity } from '../core/resources';
 import { checkDnsLabel, checkInteger, checkOneOf, checkRule, warn } from '../core/validation';
+import { SIDECAR_IMAGES } from '../core/versions';
 import { CertificateIssuerKind } from '../credentials/certificates';
 import { bindCredentials, Credentials, secretEnv, SecretKeyRef } from '../credentials/credentials';
 import {
@@ -329,10 +330,6 @@ export const ELASTICSEARCH_EXPORTER_PORT = 9114;
 export const KIBANA_PORT = 5601;
 const ES_IMAGE = 'docker.elastic.co/elasticsearch/elasticsearch';
 const KIBANA_IMAGE = 'docker.elastic.co/kibana/kibana';
-const EXPORTER_IMAGE = 'quay.io/prometheuscommunity/elasticsearch-exporter';
-const EXPORTER_TAG = 'v1.9.0';
-const TOOLS_IMAGE = 'docker.io/curlimages/curl';
-const TOOLS_TAG = '8.11.1';
 // The official images' user.
 const ES_UID = 1000;
 const NOBODY = 65534;
@@ -582,8 +579,8 @@ export class ElasticsearchCluster extends Construct {
     const nodeSelector = selectorLabels(ident, 'elasticsearch');
     this.podSelectorLabels = { ...nodeSelector };
     const image = resolveImage(this, 'image', ES_IMAGE, version.imageTag, props.image, props.registry);
-    const exporterImage = resolveImage(this, 'exporterImage', EXPORTER_IMAGE, EXPORTER_TAG, props.exporterImage, props.registry);
-    const toolsImage = resolveImage(this, 'toolsImage', TOOLS_IMAGE, TOOLS_TAG, props.toolsImage, props.registry);
+    const exporterImage = resolveImage(this, 'exporterImage', SIDECAR_IMAGES.elasticsearchExporter.repository, SIDECAR_IMAGES.elasticsearchExporter.tag, props.exporterImage, props.registry);
+    const toolsImage = resolveImage(this, 'toolsImage', SIDECAR_IMAGES.tools.repository, SIDECAR_IMAGES.tools.tag, props.toolsImage, props.registry);
     const imagePullSecrets = pullSecrets(props.registry);
     const monitoringOn = props.monitoring?.enabled !== false;
 

@@ -21,6 +21,7 @@ import { oneShotJob } from '../core/jobs';
 import { componentLabels, InstanceIdentity, selectorLabels } from '../core/labels';
 import { fixedResources, renderResources, ResolvedResources, resolveResources, sizeBytes } from '../core/resources';
 import { checkDnsLabel, checkInteger, checkRule, warn } from '../core/validation';
+import { SIDECAR_IMAGES } from '../core/versions';
 import { CertificateIssuerKind } from '../credentials/certificates';
 import { bindCredentials, Credentials, secretEnv, SecretKeyRef } from '../credentials/credentials';
 import {
@@ -381,12 +382,8 @@ export interface KafkaClusterProps extends MiddlewareClusterProps {
 }
 
 const KAFKA_IMAGE = 'docker.io/apache/kafka';
-const EXPORTER_IMAGE = 'docker.io/danielqsj/kafka-exporter';
-const EXPORTER_TAG = 'v1.9.0';
 const UI_IMAGE = 'docker.io/kafbat/kafka-ui';
 const UI_TAG = 'v1.5.0';
-const TOOLS_IMAGE = 'docker.io/curlimages/curl';
-const TOOLS_TAG = '8.11.1';
 // The official image's appuser (created by adduser in the image: the first user, uid 1000).
 const KAFKA_UID = 1000;
 export const JMX_PORT = 9404;
@@ -580,7 +577,7 @@ export class KafkaCluster extends Construct {
     const labels = (component: string) => componentLabels(ident, component);
     const image = resolveImage(this, 'image', KAFKA_IMAGE, version.imageTag, props.image, props.registry);
     this.kafkaImage = image;
-    const tools = resolveImage(this, 'toolsImage', TOOLS_IMAGE, TOOLS_TAG, props.toolsImage, props.registry);
+    const tools = resolveImage(this, 'toolsImage', SIDECAR_IMAGES.tools.repository, SIDECAR_IMAGES.tools.tag, props.toolsImage, props.registry);
     const imagePullSecrets = pullSecrets(props.registry);
 
     const credentialOptions = (component: string) => ({
@@ -1057,7 +1054,7 @@ export class KafkaCluster extends Construct {
     // Monitoring.
     const metricsPorts: number[] = [];
     if (monitoringOn) {
-      const exporterImage = resolveImage(this, 'exporterImage', EXPORTER_IMAGE, EXPORTER_TAG, props.exporterImage, props.registry);
+      const exporterImage = resolveImage(this, 'exporterImage', SIDECAR_IMAGES.kafkaExporter.repository, SIDECAR_IMAGES.kafkaExporter.tag, props.exporterImage, props.registry);
       const lagThreshold = checkInteger(this, 'consumerLagThreshold', props.consumerLagThreshold ?? 10000, 1);
       const metricsLabels = labels('metrics');
       this.metricsService = new k8s.KubeService(this, 'MetricsService', {

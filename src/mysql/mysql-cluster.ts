@@ -24,6 +24,7 @@ import { oneShotJob } from '../core/jobs';
 import { componentLabels, InstanceIdentity, selectorLabels } from '../core/labels';
 import { fixedResources, renderResources, resolveResources, sizeBytes } from '../core/resources';
 import { checkDnsLabel, checkInteger, checkRule, warn } from '../core/validation';
+import { SIDECAR_IMAGES } from '../core/versions';
 import { bindCredentials, Credentials, secretEnv, SecretKeyRef } from '../credentials/credentials';
 import { AlertRule } from '../monitoring/alerts';
 import { createMonitoring } from '../monitoring/monitoring';
@@ -267,10 +268,6 @@ export interface MysqlClusterProps extends MiddlewareClusterProps {
 export const MYSQL_PORT = 3306;
 export const MYSQLD_EXPORTER_PORT = 9104;
 const MYSQL_IMAGE = 'docker.io/library/mysql';
-const EXPORTER_IMAGE = 'docker.io/prom/mysqld-exporter';
-const EXPORTER_TAG = 'v0.18.0';
-const TOOLS_IMAGE = 'docker.io/curlimages/curl';
-const TOOLS_TAG = '8.11.1';
 // The official image's mysql user.
 const MYSQL_UID = 999;
 const ROLE_LABEL = 'role';
@@ -429,8 +426,8 @@ export class MysqlCluster extends Construct {
     const dataSelector = selectorLabels(ident, 'mysql');
     this.podSelectorLabels = { ...dataSelector };
     const image = resolveImage(this, 'image', MYSQL_IMAGE, version.imageTag, props.image, props.registry);
-    const exporterImage = resolveImage(this, 'exporterImage', EXPORTER_IMAGE, EXPORTER_TAG, props.exporterImage, props.registry);
-    const toolsImage = resolveImage(this, 'toolsImage', TOOLS_IMAGE, TOOLS_TAG, props.toolsImage, props.registry);
+    const exporterImage = resolveImage(this, 'exporterImage', SIDECAR_IMAGES.mysqldExporter.repository, SIDECAR_IMAGES.mysqldExporter.tag, props.exporterImage, props.registry);
+    const toolsImage = resolveImage(this, 'toolsImage', SIDECAR_IMAGES.tools.repository, SIDECAR_IMAGES.tools.tag, props.toolsImage, props.registry);
     const imagePullSecrets = pullSecrets(props.registry);
 
     // Credentials: each under its own scope, so several generated Secrets never share construct ids.

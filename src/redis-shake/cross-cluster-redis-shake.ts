@@ -9,6 +9,7 @@ import { ImageProps, ImageRegistryProps, pullSecrets, resolveImage } from '../co
 import { componentLabels, InstanceIdentity, selectorLabels } from '../core/labels';
 import { cpuMillis, fixedResources, renderResources, resolveResources, sizeQuantity } from '../core/resources';
 import { checkDnsLabel, checkInteger, checkRule } from '../core/validation';
+import { SIDECAR_IMAGES } from '../core/versions';
 import { Credentials, existingSecretRef, secretEnv, SecretKeyRef } from '../credentials/credentials';
 import { AlertRule } from '../monitoring/alerts';
 import { createMonitoring, MonitoringProps } from '../monitoring/monitoring';
@@ -217,10 +218,6 @@ export interface CrossClusterRedisShakeProps {
 
 const STATUS_PORT = 8080;
 const EXPORTER_PORT = 7979;
-const EXPORTER_IMAGE = 'quay.io/prometheuscommunity/json-exporter';
-const EXPORTER_TAG = 'v0.8.0';
-const TOOLS_IMAGE = 'docker.io/curlimages/curl';
-const TOOLS_TAG = '8.11.1';
 const SHAKE_UID = 65532;
 
 /** One side as the construct uses it. */
@@ -296,8 +293,8 @@ export class CrossClusterRedisShake extends Construct {
     const scratch = props.scratchSize ?? Size.gibibytes(10);
     checkInteger(this, 'scratchSize', Math.round(scratch.toMebibytes()), 256);
     const shakeImage = resolveImage(this, 'version', version.repository, version.tag, undefined, props.registry);
-    const exporterImage = resolveImage(this, 'exporterImage', EXPORTER_IMAGE, EXPORTER_TAG, props.exporterImage, props.registry);
-    const toolsImage = resolveImage(this, 'toolsImage', TOOLS_IMAGE, TOOLS_TAG, props.toolsImage, props.registry);
+    const exporterImage = resolveImage(this, 'exporterImage', SIDECAR_IMAGES.jsonExporter.repository, SIDECAR_IMAGES.jsonExporter.tag, props.exporterImage, props.registry);
+    const toolsImage = resolveImage(this, 'toolsImage', SIDECAR_IMAGES.tools.repository, SIDECAR_IMAGES.tools.tag, props.toolsImage, props.registry);
     const ncpu = Math.max(1, Math.ceil(cpuMillis(resources.cpuLimit ?? resources.cpuRequest) / 1000));
 
     // Per-shard Services and the peer NetworkPolicy of each RedisCluster side.

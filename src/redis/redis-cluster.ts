@@ -22,6 +22,7 @@ import { oneShotJob } from '../core/jobs';
 import { componentLabels, InstanceIdentity, selectorLabels } from '../core/labels';
 import { fixedResources, renderResources, resolveResources, sizeBytes } from '../core/resources';
 import { checkDnsLabel, checkInteger, checkRule, fail } from '../core/validation';
+import { SIDECAR_IMAGES } from '../core/versions';
 import { bindCredentials, Credentials, secretEnv, SecretKeyRef } from '../credentials/credentials';
 import { AlertRule } from '../monitoring/alerts';
 import { createMonitoring } from '../monitoring/monitoring';
@@ -208,13 +209,9 @@ export interface RedisClusterProps extends MiddlewareClusterProps {
 export const REDIS_PORT = 6379;
 export const SENTINEL_PORT = 26379;
 export const EXPORTER_PORT = 9121;
-const EXPORTER_IMAGE = 'docker.io/oliver006/redis_exporter';
-const EXPORTER_TAG = 'v1.88.0';
 /** Cluster pre-stop gate: followers' head start for a leader deleted at the same moment, and the gate's bound. */
 const ROLL_GATE_DELAY_SECONDS = 10;
 const ROLL_GATE_SECONDS = 90;
-const TOOLS_IMAGE = 'docker.io/curlimages/curl';
-const TOOLS_TAG = '8.11.1';
 const REDIS_IMAGE = 'docker.io/library/redis';
 // A master is declared down after 10 s without answers; a failover that stalls is retried after 60 s.
 const SENTINEL_DOWN_AFTER_MS = 10_000;
@@ -356,8 +353,8 @@ export class RedisCluster extends Construct {
 
     // Images.
     const redisImage = resolveImage(this, 'image', REDIS_IMAGE, version.imageTag, props.image, props.registry);
-    const exporterImage = resolveImage(this, 'exporterImage', EXPORTER_IMAGE, EXPORTER_TAG, props.exporterImage, props.registry);
-    const toolsImage = resolveImage(this, 'toolsImage', TOOLS_IMAGE, TOOLS_TAG, props.toolsImage, props.registry);
+    const exporterImage = resolveImage(this, 'exporterImage', SIDECAR_IMAGES.redisExporter.repository, SIDECAR_IMAGES.redisExporter.tag, props.exporterImage, props.registry);
+    const toolsImage = resolveImage(this, 'toolsImage', SIDECAR_IMAGES.tools.repository, SIDECAR_IMAGES.tools.tag, props.toolsImage, props.registry);
     const imagePullSecrets = pullSecrets(props.registry);
 
     // Credentials.

@@ -210,8 +210,11 @@ exec ${real} "$@"
 `, { mode: 0o755 });
     const out = mkdtempSync(join(tmpdir(), 'redis-backup-late-'));
     const r = runScript(backupDumpScript(), {
-      REDIS_MODE: 'cluster', SEED_HOSTS: addr(all), OUT_DIR: out,
-      PATH: `${fakes}:${process.env.PATH}`, READY_AT: String(Math.floor(Date.now() / 1000) + 4),
+      REDIS_MODE: 'cluster',
+      SEED_HOSTS: addr(all),
+      OUT_DIR: out,
+      PATH: `${fakes}:${process.env.PATH}`,
+      READY_AT: String(Math.floor(Date.now() / 1000) + 4),
     });
     expect(r.stderr + r.stdout).not.toContain('no node answered');
     expect(r.status).toBe(0);

@@ -142,6 +142,10 @@ export function resolveS3(scope: IConstruct, prop: string, t: S3Target, defaultP
     { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: t.credentialsSecret, key: t.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY' } } },
     // The CLI writes its config and cache under HOME; the root filesystem is read-only.
     { name: 'HOME', value: '/tmp' },
+    // From AWS CLI 2.23 every upload carries a CRC checksum and every download must validate one; many S3-compatible
+    // stores reject or omit them. Send and check checksums only where the S3 operation requires them.
+    { name: 'AWS_REQUEST_CHECKSUM_CALCULATION', value: 'when_required' },
+    { name: 'AWS_RESPONSE_CHECKSUM_VALIDATION', value: 'when_required' },
   ];
   return { target: t, prefix, env };
 }

@@ -8,13 +8,13 @@ import { warn } from './validation';
  */
 export const SIDECAR_IMAGES = {
   /** Small scripted jobs (formation, setup, probes of remote APIs): curl, sh and coreutils. */
-  tools: { repository: 'docker.io/curlimages/curl', tag: '8.11.1' },
+  tools: { repository: 'docker.io/curlimages/curl', tag: '8.21.0' },
   /** S3 client of every backup and restore. */
   awsCli: { repository: 'docker.io/amazon/aws-cli', tag: '2.22.35' },
   redisExporter: { repository: 'docker.io/oliver006/redis_exporter', tag: 'v1.88.0' },
   kafkaExporter: { repository: 'docker.io/danielqsj/kafka-exporter', tag: 'v1.9.0' },
   mysqldExporter: { repository: 'docker.io/prom/mysqld-exporter', tag: 'v0.18.0' },
-  elasticsearchExporter: { repository: 'quay.io/prometheuscommunity/elasticsearch-exporter', tag: 'v1.9.0' },
+  elasticsearchExporter: { repository: 'quay.io/prometheuscommunity/elasticsearch-exporter', tag: 'v1.11.0' },
   jsonExporter: { repository: 'quay.io/prometheuscommunity/json-exporter', tag: 'v0.8.0' },
 } as const;
 

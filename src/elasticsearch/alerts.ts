@@ -138,7 +138,7 @@ export function elasticsearchAlerts(o: ElasticsearchAlertOptions): AlertRule[] {
           + ` and on (repository) elasticsearch_snapshot_stats_number_of_snapshots{${r}} > 0`,
         for: Duration.minutes(30),
         severity: AlertSeverity.CRITICAL,
-        // The exporter's gauge is the start time of the latest SUCCESS or PARTIAL snapshot (collector/snapshots.go, v1.9.0).
+        // The exporter's gauge is the start time of the latest SUCCESS or PARTIAL snapshot (collector/snapshots.go, v1.9.0, unchanged in v1.11.0).
         summary: `${who} has no successful or partial snapshot in repository ${o.snapshotRepository} started in the last ${hours} hours`,
         description: 'Scheduled snapshots (SLM) fail or do not run: restores would lose more data than planned. Check GET _slm/policy and the last failure, the S3 credentials in the keystore and the bucket.',
       },

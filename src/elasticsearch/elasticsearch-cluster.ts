@@ -20,7 +20,7 @@ import { oneShotJob } from '../core/jobs';
 import { componentLabels, InstanceIdentity, selectorLabels } from '../core/labels';
 import { cpuMillis, fixedResources, renderResources, ResolvedResources, resolveResources, sizeBytes, sizeQuantity } from '../core/resources';
 import { checkDnsLabel, checkInteger, checkOneOf, checkRule, warn } from '../core/validation';
-import { SIDECAR_IMAGES } from '../core/versions';
+import { SIDECAR_IMAGES, warnIfEndOfLife } from '../core/versions';
 import { CertificateIssuerKind } from '../credentials/certificates';
 import { bindCredentials, Credentials, secretEnv, SecretKeyRef } from '../credentials/credentials';
 import {
@@ -35,8 +35,8 @@ import { ResolvedStorage, resolveStorage, retentionPolicy, StorageProps, volumeC
 /** An Elasticsearch version: the tag of the official image (Kibana uses the same tag). */
 export class ElasticsearchVersion {
   /** Elasticsearch 8.19 (the default). */
-  public static readonly V8_19 = new ElasticsearchVersion('8.19.15');
-  /** Elasticsearch 7.17 (maintenance line, for existing clusters). */
+  public static readonly V8_19 = new ElasticsearchVersion('8.19.20');
+  /** Elasticsearch 7.17: end of life since 2026-01-15, for existing clusters only (synthesis warns). */
   public static readonly V7_17 = new ElasticsearchVersion('7.17.29');
   /**
    * A specific tag of docker.elastic.co/elasticsearch/elasticsearch: 8.x.y, or 7.17.x.
@@ -531,6 +531,7 @@ export class ElasticsearchCluster extends Construct {
     checkRule(this, vm !== null && (vm[1] === '8' || (vm[1] === '7' && vm[2] === '17')), 'version', version.imageTag,
       'must be an Elasticsearch 8.x.y or 7.17.x image tag, e.g. ElasticsearchVersion.V8_19 or ElasticsearchVersion.ofTag("8.18.3")');
     const major = Number(vm![1]);
+    warnIfEndOfLife(this, 'version', 'Elasticsearch', `${vm![1]}.${vm![2]}`);
     this.version = version.imageTag;
     const namespace = Chart.of(this).namespace;
 

@@ -46,12 +46,12 @@ export enum KafkaTopology {
 /** An Apache Kafka version and the tag of the official image (`docker.io/apache/kafka`). */
 export class KafkaVersion {
   /** Kafka 4.1 (the default). */
-  public static readonly V4_1 = new KafkaVersion('4.1', '4.1.1');
+  public static readonly V4_1 = new KafkaVersion('4.1', '4.1.2');
   /** Kafka 3.9, the last 3.x line. */
-  public static readonly V3_9 = new KafkaVersion('3.9', '3.9.1');
+  public static readonly V3_9 = new KafkaVersion('3.9', '3.9.2');
   /**
    * A specific tag of the official image, 3.9.x or 4.x (KRaft only: ZooKeeper mode is not supported).
-   * @param tag image tag, e.g. `4.1.1`
+   * @param tag image tag, e.g. `4.1.2`
    */
   public static ofTag(tag: string): KafkaVersion {
     const m = /^(\d+)\.(\d+)\.(\d+)([-.][A-Za-z0-9.-]+)?$/.exec(tag);
@@ -509,7 +509,7 @@ export class KafkaCluster extends Construct {
     const version = props.version ?? KafkaVersion.V4_1;
     const vm = /^(\d+)\.(\d+)\.\d+/.exec(version.imageTag);
     checkRule(this, vm !== null && (Number(vm[1]) >= 4 || (Number(vm[1]) === 3 && Number(vm[2]) >= 9)), 'version', version.imageTag,
-      'must be an Apache Kafka 3.9.x or 4.x image tag (KRaft), e.g. KafkaVersion.V4_1 or KafkaVersion.ofTag("4.1.1")');
+      'must be an Apache Kafka 3.9.x or 4.x image tag (KRaft), e.g. KafkaVersion.V4_1 or KafkaVersion.ofTag("4.1.2")');
     this.versionMajorMinor = version.majorMinor;
     const namespace = Chart.of(this).namespace;
     const topology = props.topology ?? KafkaTopology.DEDICATED_CONTROLLERS;

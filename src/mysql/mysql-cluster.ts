@@ -24,7 +24,7 @@ import { oneShotJob } from '../core/jobs';
 import { componentLabels, InstanceIdentity, selectorLabels } from '../core/labels';
 import { fixedResources, renderResources, resolveResources, sizeBytes } from '../core/resources';
 import { checkDnsLabel, checkInteger, checkRule, warn } from '../core/validation';
-import { SIDECAR_IMAGES } from '../core/versions';
+import { SIDECAR_IMAGES, warnIfEndOfLife } from '../core/versions';
 import { bindCredentials, Credentials, secretEnv, SecretKeyRef } from '../credentials/credentials';
 import { AlertRule } from '../monitoring/alerts';
 import { createMonitoring } from '../monitoring/monitoring';
@@ -48,7 +48,7 @@ export enum MysqlTopology {
 export class MysqlVersion {
   /** MySQL 8.4 LTS (the default). */
   public static readonly V8_4 = new MysqlVersion('8.4', '8.4.11');
-  /** MySQL 8.0 (end of life in April 2026: for existing data only). */
+  /** MySQL 8.0: end of life since 2026-04-30, for existing data only (synthesis warns). */
   public static readonly V8_0 = new MysqlVersion('8.0', '8.0.46');
   /**
    * A specific tag of the official image: 8.4.x, or 8.0.x from 8.0.27 (the first with the MySQL
@@ -350,6 +350,7 @@ export class MysqlCluster extends Construct {
     const vm = /^(\d+)\.(\d+)\.(\d+)/.exec(version.imageTag);
     checkRule(this, vm !== null && (version.majorMinor === '8.4' || (version.majorMinor === '8.0' && Number(vm[3]) >= 27)),
       'version', version.imageTag, 'must be a MySQL 8.4.x or 8.0.x (from 8.0.27) image tag, e.g. MysqlVersion.V8_4 or MysqlVersion.ofTag("8.4.6")');
+    warnIfEndOfLife(this, 'version', 'MySQL', version.majorMinor);
     this.name = name;
     this.topology = topology;
     this.versionMajorMinor = version.majorMinor;

@@ -42,9 +42,9 @@ export enum RedisMode {
 /** A Redis version and the image tag that provides it. */
 export class RedisVersion {
   /** Redis 7.2 (the default). */
-  public static readonly V7_2 = new RedisVersion('7.2', '7.2.12');
+  public static readonly V7_2 = new RedisVersion('7.2', '7.2.16');
   /** Redis 6.2. */
-  public static readonly V6_2 = new RedisVersion('6.2', '6.2.21');
+  public static readonly V6_2 = new RedisVersion('6.2', '6.2.24');
   /**
    * A specific image tag of the official image, e.g. `7.2.10`. Only 6.2.x and 7.x tags are accepted.
    * @param tag image tag (`<major>.<minor>.<patch>`, optionally with a suffix like `-bookworm`)

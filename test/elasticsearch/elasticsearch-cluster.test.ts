@@ -204,7 +204,7 @@ describe('ElasticsearchCluster defaults: 3 dedicated masters, 3 hot nodes', () =
   test('the exporter reads its own least-privileged user from a Secret and trusts the CA', () => {
     const pod = find(objs, 'Deployment', 'logs-exporter').spec.template.spec;
     const c = container(pod, 'exporter');
-    expect(c.image).toBe('quay.io/prometheuscommunity/elasticsearch-exporter:v1.9.0');
+    expect(c.image).toBe('quay.io/prometheuscommunity/elasticsearch-exporter:v1.11.0');
     expect(c.args).toEqual(expect.arrayContaining(['--es.uri=https://logs:9200', '--es.all', '--es.ca=/mnt/certs/ca.crt']));
     expect(envOf(c).ES_PASSWORD).toEqual({ secretKeyRef: { name: 'logs-exporter', key: 'password' } });
     const setup = findPrefix(objs, 'ConfigMap', 'logs-setup-');
@@ -589,7 +589,8 @@ describe('warnings (allowed but risky)', () => {
     ]);
   });
   test('snapshots on 7.17 need the repository-s3 plugin', () => {
-    expect(warningsOf(synth({ version: ElasticsearchVersion.V7_17, snapshots: { repository: s3 } }).es)).toEqual([expect.stringContaining('repository-s3')]);
+    expect(warningsOf(synth({ version: ElasticsearchVersion.V7_17, snapshots: { repository: s3 } }).es))
+      .toEqual([expect.stringContaining('reached end of life on 2026-01-15'), expect.stringContaining('repository-s3')]);
   });
   test('a heap above half the memory', () => {
     expect(warningsOf(synth({ hot: { heapSize: Size.gibibytes(3) } }).es)).toEqual([expect.stringContaining('hot.heapSize = "3Gi": more than half')]);

@@ -87,6 +87,17 @@ describe('examples/ecommerce-platform', () => {
     expect(JSON.parse(setup.data['slm.json'])).toMatchObject({ schedule: '0 0 4 * * ?', retention: { expire_after: '14d' } });
     const workloads = objs.filter((o) => o.kind === 'StatefulSet');
     expect(workloads.every((o) => o.metadata.labels['app.kubernetes.io/part-of'] === 'mall')).toBe(true);
+    // Every S3 client sends and checks checksums only where S3 requires them (AWS CLI 2.23+ defaults break
+    // S3-compatible stores).
+    const podSpecs = objs.map((o) => o.spec?.jobTemplate?.spec?.template?.spec ?? o.spec?.template?.spec).filter((p) => p);
+    const s3Clients = podSpecs.flatMap((p) => [...(p.initContainers ?? []), ...p.containers]).filter((c) => /amazon\/aws-cli:/.test(c.image));
+    expect(s3Clients.length).toBeGreaterThanOrEqual(3);
+    for (const c of s3Clients) {
+      expect(c.env).toEqual(expect.arrayContaining([
+        { name: 'AWS_REQUEST_CHECKSUM_CALCULATION', value: 'when_required' },
+        { name: 'AWS_RESPONSE_CHECKSUM_VALIDATION', value: 'when_required' },
+      ]));
+    }
     expect(warningsOf(chart)).toEqual([]);
   });
 

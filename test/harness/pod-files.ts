@@ -152,7 +152,7 @@ export const IMAGE_USERS: readonly ImageUser[] = [
     uid: 65534,
     gid: 65534,
     groups: [],
-    source: 'prometheus-community/elasticsearch_exporter v1.9.0 Dockerfile: FROM quay.io/prometheus/busybox, USER nobody',
+    source: 'prometheus-community/elasticsearch_exporter v1.11.0 Dockerfile: FROM quay.io/prometheus/busybox, USER nobody',
   },
   {
     repository: 'prometheuscommunity/json-exporter',

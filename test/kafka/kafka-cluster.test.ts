@@ -149,7 +149,7 @@ describe('KafkaCluster, dedicated controllers (defaults)', () => {
     expect(be.SERVER_LOG4J_OPTS).toBe('-Dlog4j2.configurationFile=/etc/kafka-config/log4j2.yaml');
     expect(parse(find(objs, 'ConfigMap', 'events-config').data['log4j2.yaml']).Configuration.Appenders.Console.name).toBe('STDOUT');
     expect(find(objs, 'StatefulSet', 'events-broker').spec.minReadySeconds).toBe(60);
-    expect(container(broker, 'kafka').image).toBe('docker.io/apache/kafka:4.1.1');
+    expect(container(broker, 'kafka').image).toBe('docker.io/apache/kafka:4.1.2');
     expect(broker.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000 });
     expect(container(broker, 'kafka').securityContext.readOnlyRootFilesystem).toBe(true);
   });
@@ -535,7 +535,7 @@ describe('KafkaCluster, other modes', () => {
     expect(p['log.segment.bytes']).toBe('536870912');
     const kafka = container(podOf(objs, 'events-broker'), 'kafka');
     expect(envOf(kafka).SERVER_HEAP_OPTS).toBe('-Xms4096m -Xmx4096m');
-    expect(kafka.image).toBe('docker.io/apache/kafka:3.9.1');
+    expect(kafka.image).toBe('docker.io/apache/kafka:3.9.2');
     // Kafka 3.9 logs through reload4j.
     expect(envOf(kafka).SERVER_LOG4J_OPTS).toBe('-Dlog4j.configuration=file:/etc/kafka-config/log4j.properties');
     expect(find(objs, 'ConfigMap', 'events-config').data['log4j.properties']).toContain('log4j.rootLogger=INFO, stdout');

@@ -440,7 +440,7 @@ build_mysqld_exporter() {
     nobody 9104/tcp
 }
 
-# quay.io/prometheuscommunity/elasticsearch-exporter (Dockerfile, v1.9.0): prometheus busybox:glibc base,
+# quay.io/prometheuscommunity/elasticsearch-exporter (Dockerfile, v1.9.0 and v1.11.0): prometheus busybox:glibc base,
 # /bin/elasticsearch_exporter, EXPOSE 7979 (sic: the exporter listens on 9114), USER nobody,
 # ENTRYPOINT ["/bin/elasticsearch_exporter"].
 build_elasticsearch_exporter() {

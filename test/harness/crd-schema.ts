@@ -1,7 +1,7 @@
 /**
- * Validation of custom resources against the upstream CRDs in ../shared/crds (the same files the bindings in
- * src/imports are generated from). The CRD schemas are made strict the way the API server prunes: an object
- * with declared properties and no `x-kubernetes-preserve-unknown-fields` admits no other field.
+ * Validation of custom resources against the upstream CRDs in crds/ (a committed copy of ../shared/crds: the same
+ * files the bindings in src/imports are generated from). The CRD schemas are made strict the way the API server
+ * prunes: an object with declared properties and no `x-kubernetes-preserve-unknown-fields` admits no other field.
  */
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
@@ -9,7 +9,7 @@ import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
 
-export const CRD_DIR = join(__dirname, '..', '..', '..', 'shared', 'crds');
+export const CRD_DIR = join(__dirname, '..', '..', 'crds');
 
 let validators: Map<string, ValidateFunction> | undefined;
 
@@ -62,7 +62,7 @@ function load(): Map<string, ValidateFunction> {
   return validators;
 }
 
-/** True when a CRD for apiVersion/kind is in ../shared/crds. */
+/** True when a CRD for apiVersion/kind is in crds/. */
 export function hasCrd(apiVersion: string, kind: string): boolean {
   return load().has(`${apiVersion}/${kind}`);
 }

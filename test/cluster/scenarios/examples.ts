@@ -1,6 +1,6 @@
 /**
  * Scenario 1: every reference architecture in examples/ is accepted by the API server as `kubectl apply
- * --server-side` sends it, with the CRDs from ../shared/crds installed. A server-side dry run runs the same
+ * --server-side` sends it, with the CRDs from crds/ installed. A server-side dry run runs the same
  * decoding, defaulting, admission, schema and CRD validation as a real apply without starting the pods (the examples
  * together ask for more CPU and memory than this machine has); scenario `upgrade-apply` applies for real.
  */

@@ -397,7 +397,7 @@ install_addons() {
   sed -e "s|@COREDNS_VERSION@|$COREDNS_VERSION|g" -e "s|@DNS_IP@|$E2E_DNS_IP|g" "$UP_DIR/coredns.yaml" \
     | kubectl_admin apply --server-side -f - >/dev/null || die "coredns: apply"
   bash "$UP_DIR/volumes.sh" create >/dev/null || die "volumes: create"
-  kubectl_admin apply --server-side -f "$E2E_SHARED/crds/" >/dev/null || die "crds: apply ($E2E_SHARED/crds)"
+  kubectl_admin apply --server-side -f "$E2E_CRDS/" >/dev/null || die "crds: apply ($E2E_CRDS)"
   kubectl_admin -n kube-system rollout status deploy/coredns --timeout=180s >/dev/null \
     || { kubectl_admin -n kube-system get pods -o wide >&2; die "coredns: not ready"; }
 }

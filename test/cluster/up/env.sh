@@ -8,7 +8,7 @@
 E2E_RUN="${E2E_RUN:-/run/cdk8s-e2e}"          # pids, sockets, logs, kubeconfigs: gone after `down`
 E2E_DATA="${E2E_DATA:-/var/lib/cdk8s-e2e}"    # etcd, kubelet and containerd roots, volumes: wiped by `up`
 E2E_REPO="$(cd "$E2E_ROOT/../.." && pwd)"
-E2E_SHARED="${E2E_SHARED:-$E2E_REPO/../shared}"    # ../shared/crds: the CRDs the constructs use
+E2E_CRDS="${E2E_CRDS:-$E2E_REPO/crds}"    # the CRDs the constructs use (a committed copy of ../shared/crds)
 K8S_BIN="$E2E_BIN/k8s-$K8S_VERSION"
 ETCD_BIN="$E2E_BIN/etcd-$ETCD_VERSION"
 

@@ -72,10 +72,18 @@ const RULES: JmxRule[] = [
 /** Rules with extra labels, written out literally. */
 const LABELLED_RULES = [
   {
-    pattern: 'kafka.log<type=Log, name=Size, topic=(.+), partition=(.+)><>Value',
+    // A partition being moved to another log directory has a second, "future" log until the move completes: it takes
+    // disk too, so it is kept, as its own series (without this rule `partition` would capture ", is-future=true").
+    pattern: 'kafka.log<type=Log, name=Size, topic=(.+), partition=([0-9]+), is-future=true><>Value',
     name: 'kafka_log_log_size',
     type: 'GAUGE',
-    labels: { topic: '$1', partition: '$2' },
+    labels: { topic: '$1', partition: '$2', future: 'true' },
+  },
+  {
+    pattern: 'kafka.log<type=Log, name=Size, topic=(.+), partition=([0-9]+)><>Value',
+    name: 'kafka_log_log_size',
+    type: 'GAUGE',
+    labels: { topic: '$1', partition: '$2', future: 'false' },
   },
   {
     pattern: 'kafka.network<type=RequestMetrics, name=TotalTimeMs, request=(Produce|FetchConsumer|FetchFollower)><>(50|99|999)thPercentile',

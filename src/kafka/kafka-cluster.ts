@@ -45,7 +45,11 @@ export enum KafkaTopology {
 
 /** An Apache Kafka version and the tag of the official image (`docker.io/apache/kafka`). */
 export class KafkaVersion {
-  /** Kafka 4.1 (the default). */
+  /** Kafka 4.4, the newest line (the default). */
+  public static readonly V4_4 = new KafkaVersion('4.4', '4.4.0');
+  /** Kafka 4.3. */
+  public static readonly V4_3 = new KafkaVersion('4.3', '4.3.2');
+  /** Kafka 4.1. */
   public static readonly V4_1 = new KafkaVersion('4.1', '4.1.2');
   /** Kafka 3.9, the last 3.x line. */
   public static readonly V3_9 = new KafkaVersion('3.9', '3.9.2');
@@ -133,6 +137,13 @@ export interface KafkaExternalListenerProps {
    * @default ['0.0.0.0/0']
    */
   readonly allowedCidrs?: string[];
+  /**
+   * Expose the listener although the cluster has no authentication (`KafkaAuthentication.NONE`). Without
+   * authentication there is no authorizer: anyone who reaches the port can read, write and delete every topic, so
+   * synth refuses an external listener on such a cluster unless this is true (and warns while `allowedCidrs` is open).
+   * @default false
+   */
+  readonly allowUnauthenticated?: boolean;
 }
 
 /** `broker.rack` from a node label, so replicas of a partition land in different zones. */
@@ -213,7 +224,7 @@ export interface KafkaJmxExporterProps {
 export interface KafkaClusterProps extends MiddlewareClusterProps {
   /**
    * Kafka version.
-   * @default KafkaVersion.V4_1
+   * @default KafkaVersion.V4_4
    */
   readonly version?: KafkaVersion;
   /**
@@ -379,6 +390,16 @@ export interface KafkaClusterProps extends MiddlewareClusterProps {
    * @default no restore
    */
   readonly restore?: RestoreProps;
+  /**
+   * Also reset consumer group offsets to the backup's committed offsets (`kafka-consumer-groups.sh --reset-offsets`).
+   * Raw offsets are right only where the partitions hold the same records at the same offsets as when the backup
+   * ran: the same cluster, after group offsets were deleted or reset by mistake. Never turn it on for a cluster fed by
+   * MirrorMaker 2: MM2 does not preserve offsets (a mirrored partition starts at 0 from the oldest retained record),
+   * so the backup's offsets would skip unread records or point past the end; translate offsets with MM2's
+   * checkpoints instead (`sync.group.offsets.enabled=true`, and IdentityReplicationPolicy to keep topic names).
+   * @default false: topics and ACLs are restored, offsets are not
+   */
+  readonly restoreConsumerOffsets?: boolean;
 }
 
 const KAFKA_IMAGE = 'docker.io/apache/kafka';
@@ -506,10 +527,10 @@ export class KafkaCluster extends Construct {
     super(scope, id);
     const name = checkDnsLabel(this, 'name', props.name ?? id, 40);
     this.name = name;
-    const version = props.version ?? KafkaVersion.V4_1;
+    const version = props.version ?? KafkaVersion.V4_4;
     const vm = /^(\d+)\.(\d+)\.\d+/.exec(version.imageTag);
     checkRule(this, vm !== null && (Number(vm[1]) >= 4 || (Number(vm[1]) === 3 && Number(vm[2]) >= 9)), 'version', version.imageTag,
-      'must be an Apache Kafka 3.9.x or 4.x image tag (KRaft), e.g. KafkaVersion.V4_1 or KafkaVersion.ofTag("4.1.2")');
+      'must be an Apache Kafka 3.9.x or 4.x image tag (KRaft), e.g. KafkaVersion.V4_4 or KafkaVersion.ofTag("4.4.0")');
     this.versionMajorMinor = version.majorMinor;
     const namespace = Chart.of(this).namespace;
     const topology = props.topology ?? KafkaTopology.DEDICATED_CONTROLLERS;
@@ -647,6 +668,15 @@ export class KafkaCluster extends Construct {
           'must give every broker a distinct host:port: two brokers advertising the same address is a misrouting');
       }
       (ext.allowedCidrs ?? []).forEach((c, i) => checkRule(this, CIDR.test(c), `external.allowedCidrs[${i}]`, c, 'must be an IPv4 CIDR like 10.0.0.0/8'));
+      // Without authentication there is no authorizer: whoever reaches the port can produce, consume and delete topics.
+      checkRule(this, scram || ext.allowUnauthenticated === true, 'external.allowUnauthenticated', ext.allowUnauthenticated,
+        'must be true to expose a listener without authentication (anyone who reaches it can read, write and delete every topic): '
+        + 'set authentication: KafkaAuthentication.SCRAM_SHA_512, or opt in explicitly');
+      checkRule(this, ext.allowUnauthenticated === undefined || typeof ext.allowUnauthenticated === 'boolean', 'external.allowUnauthenticated',
+        ext.allowUnauthenticated, 'must be a boolean');
+      if (!scram && (ext.allowedCidrs ?? ['0.0.0.0/0']).includes('0.0.0.0/0')) {
+        warn(this, 'external.allowedCidrs', ext.allowedCidrs ?? ['0.0.0.0/0'], 'an unauthenticated external listener open to every address: limit allowedCidrs');
+      }
       this.externalBootstrapServers = externalHosts.map((h, i) => `${h}:${externalPorts[i]}`).join(',');
     }
 
@@ -774,7 +804,12 @@ export class KafkaCluster extends Construct {
     this.configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: { name: `${name}-config`, labels: labels('config') }, data: configData });
     const scripts = { 'entrypoint.sh': kafkaEntrypointScript(), 'setup.sh': kafkaSetupScript() };
     this.scriptsConfigMap = new k8s.KubeConfigMap(this, 'Scripts', { metadata: { name: `${name}-scripts`, labels: labels('scripts') }, data: scripts });
-    const configHash = createHash('sha256').update(JSON.stringify([configData, scripts])).digest('hex').slice(0, 16);
+    // Each role's pods roll only when what they read changes: their own properties file, the shared logging and JMX
+    // files, and the entrypoint (setup.sh runs in the setup Job, whose name already follows its content).
+    const configHashOf = (role: KafkaRole) => {
+      const read = Object.fromEntries(Object.entries(configData).filter(([k]) => !k.endsWith('.properties') || k === `${role}.properties`));
+      return createHash('sha256').update(JSON.stringify([read, scripts['entrypoint.sh']])).digest('hex').slice(0, 16);
+    };
 
     // Services.
     const brokerComponent = 'broker';
@@ -916,7 +951,7 @@ export class KafkaCluster extends Construct {
           persistentVolumeClaimRetentionPolicy: retentionPolicy(storage),
           selector: { matchLabels: selector },
           template: {
-            metadata: { labels: podLabels, annotations: { 'checksum/config': configHash } },
+            metadata: { labels: podLabels, annotations: { 'checksum/config': configHashOf(role) } },
             spec: {
               serviceAccountName: rackHere ? rackSa : undefined,
               automountServiceAccountToken: false,
@@ -1248,6 +1283,10 @@ export class KafkaCluster extends Construct {
         },
       });
     }
+    checkRule(this, props.restoreConsumerOffsets === undefined || typeof props.restoreConsumerOffsets === 'boolean', 'restoreConsumerOffsets',
+      props.restoreConsumerOffsets, 'must be a boolean');
+    checkRule(this, !props.restoreConsumerOffsets || props.restore !== undefined, 'restoreConsumerOffsets', props.restoreConsumerOffsets,
+      'needs restore (the backup whose offsets are restored)');
     if (props.restore) {
       const download = restoreDownloadContainer(this, props.restore, name, props.registry);
       const restoreLabels = labels('restore');
@@ -1270,7 +1309,8 @@ export class KafkaCluster extends Construct {
                 image: image.image,
                 imagePullPolicy: image.pullPolicy,
                 command: ['bash', '-c', kafkaRestoreScript()],
-                env: [...this.jobEnv, { name: 'RESTORE_DIR', value: '/restore' }, { name: 'WAIT_TIMEOUT_SECONDS', value: '1800' }],
+                env: [...this.jobEnv, { name: 'RESTORE_DIR', value: '/restore' }, { name: 'WAIT_TIMEOUT_SECONDS', value: '1800' },
+                  { name: 'RESTORE_OFFSETS', value: props.restoreConsumerOffsets ? 'true' : 'false' }],
                 resources: fixedResources(100, 1000, 512, 512),
                 securityContext: hardened,
                 volumeMounts: [{ name: 'restore', mountPath: '/restore', readOnly: true }, ...this.jobMounts],

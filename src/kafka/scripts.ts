@@ -44,7 +44,8 @@ configs() { "$KAFKA_BIN/kafka-configs.sh" --bootstrap-server "$BOOTSTRAP" --comm
 ensure_topic() {
   local name=$1 partitions=$2 rf=$3 cfg=$4 current
   # A missing topic makes --describe fail: that is the "create" case, not an error.
-  current=$({ topics --describe --topic "$name" 2>/dev/null || true; } | awk -F'\\t' '$1 ~ /^Topic: / { for (i = 1; i <= NF; i++) if ($i ~ /^PartitionCount: /) { sub(/^PartitionCount: /, "", $i); print $i } }')
+  # --topic is a regular expression ("." matches any character): keep only the line of exactly this topic.
+  current=$({ topics --describe --topic "$name" 2>/dev/null || true; } | awk -F'\\t' -v want="Topic: $name" '$1 == want { for (i = 1; i <= NF; i++) if ($i ~ /^PartitionCount: /) { sub(/^PartitionCount: /, "", $i); print $i } }')
   if [ -z "$current" ]; then
     log "creating topic $name ($partitions partitions, replication factor $rf)"
     local args=(--create --if-not-exists --topic "$name" --partitions "$partitions" --replication-factor "$rf")
@@ -179,7 +180,8 @@ export function jmxAgentDownloadScript(): string {
 if [ -f "$JAR_PATH" ] && echo "$JAR_SHA256  $JAR_PATH" | sha256sum -c - >/dev/null 2>&1; then
   exit 0
 fi
-if ! curl -fsSL --retry 5 --retry-delay 3 -o "$JAR_PATH.part" "$JAR_URL"; then
+# Bounded: where egress silently drops packets, an unbounded connect would hold Kafka's start for minutes.
+if ! curl -fsSL --connect-timeout 5 --max-time 120 --retry 3 --retry-delay 2 -o "$JAR_PATH.part" "$JAR_URL"; then
   # Metrics must not keep Kafka from starting: without the agent the node runs, and its scrape target is down.
   echo "WARNING: could not download $JAR_URL: starting without broker metrics (set jmxExporter.jarUrl to a reachable mirror)" >&2
   rm -f "$JAR_PATH.part"
@@ -253,7 +255,8 @@ log "setup complete"
 
 /**
  * Backup dump (init container of the backup CronJob): writes to OUT_DIR
- *  - topics.txt (fields separated by |): name, partitions, replication factor and non-default configs (`k=v;k=v`) of every topic;
+ *  - topics.txt (fields separated by |): name, partitions, replication factor and topic-level configs (`k=v;k=v`,
+ *    dynamic ones only, not the broker settings they inherit) of every topic;
  *  - acls.txt (fields separated by |): resource type, name, pattern type, principal, host, operation, permission of every ACL;
  *  - offsets.csv: group, topic, partition, committed offset of every consumer group.
  *
@@ -266,23 +269,30 @@ ${CLIENT}
 
 client_config "$CLIENT_CONF"
 WAIT_TIMEOUT_SECONDS=300 wait_for_cluster
-topics --describe --exclude-internal | awk -F'\\t' '
+# Only topic-level (dynamic) configs are saved: kafka-topics --describe also prints the broker's static settings
+# (server.properties synonyms), which a restore would turn into per-topic overrides of the new cluster's settings.
+"$KAFKA_BIN/kafka-configs.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$CLIENT_CONF" --describe --entity-type topics \\
+  > "\${TMPDIR:-/tmp}/topic-configs.txt"
+topics --describe --exclude-internal > "\${TMPDIR:-/tmp}/topics.txt"
+awk -F'\\t' -v configs="\${TMPDIR:-/tmp}/topic-configs.txt" '
+  FILENAME == configs {
+    # "Dynamic configs for topic <name> are:", then one "  key=value sensitive=false synonyms={...}" line per config.
+    if ($0 ~ /^Dynamic configs for topic .* are:$/) { t = $0; sub(/^Dynamic configs for topic /, "", t); sub(/ are:$/, "", t); next }
+    if (t != "" && $0 ~ /^  [a-z0-9._-]+=/) {
+      kv = $0; sub(/^  /, "", kv); sub(/ sensitive=(true|false) synonyms=\\{.*$/, "", kv)
+      dyn[t] = dyn[t] (dyn[t] == "" ? "" : ";") kv
+    }
+    next
+  }
   $1 ~ /^Topic: / {
-    name = ""; parts = ""; rf = ""; cfg = ""
+    name = ""; parts = ""; rf = ""
     for (i = 1; i <= NF; i++) {
       if ($i ~ /^Topic: /) { name = substr($i, 8) }
       else if ($i ~ /^PartitionCount: /) { parts = substr($i, 17) }
       else if ($i ~ /^ReplicationFactor: /) { rf = substr($i, 20) }
-      else if ($i ~ /^Configs: /) { cfg = substr($i, 10) }
     }
-    # Configs are comma separated, but list values (cleanup.policy=compact,delete) contain commas too:
-    # a token without "key=" continues the previous value.
-    n = split(cfg, tok, ","); out = ""
-    for (j = 1; j <= n; j++) {
-      if (tok[j] ~ /^[a-z0-9.]+=/) { out = out (out == "" ? "" : ";") tok[j] } else if (tok[j] != "") { out = out "," tok[j] }
-    }
-    print name "|" parts "|" rf "|" out
-  }' > "$OUT_DIR/topics.txt"
+    print name "|" parts "|" rf "|" dyn[name]
+  }' "\${TMPDIR:-/tmp}/topic-configs.txt" "\${TMPDIR:-/tmp}/topics.txt" > "$OUT_DIR/topics.txt"
 log "$(wc -l < "$OUT_DIR/topics.txt") topics"
 
 if "$KAFKA_BIN/kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$CLIENT_CONF" --list > "\${TMPDIR:-/tmp}/acls.list" 2>"\${TMPDIR:-/tmp}/acls.err"; then
@@ -307,8 +317,13 @@ else
 fi
 log "$(wc -l < "$OUT_DIR/acls.txt") ACLs"
 
-"$KAFKA_BIN/kafka-consumer-groups.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$CLIENT_CONF" --describe --all-groups 2>/dev/null \\
-  | awk '$1 != "GROUP" && NF >= 4 && $3 ~ /^[0-9]+$/ && $4 ~ /^[0-9]+$/ { print $1 "," $2 "," $3 "," $4 }' > "$OUT_DIR/offsets.csv" || true
+# A failed dump fails the backup: a backup without the offsets would restore consumers to the start of every topic.
+if ! "$KAFKA_BIN/kafka-consumer-groups.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$CLIENT_CONF" --describe --all-groups \\
+  > "\${TMPDIR:-/tmp}/groups.txt" 2> "\${TMPDIR:-/tmp}/groups.err"; then
+  log "dumping consumer group offsets failed: $(tail -n 5 "\${TMPDIR:-/tmp}/groups.err")"
+  exit 1
+fi
+awk '$1 != "GROUP" && NF >= 4 && $3 ~ /^[0-9]+$/ && $4 ~ /^[0-9]+$/ { print $1 "," $2 "," $3 "," $4 }' "\${TMPDIR:-/tmp}/groups.txt" > "$OUT_DIR/offsets.csv"
 log "$(wc -l < "$OUT_DIR/offsets.csv") committed offsets"
 `;
 }
@@ -351,7 +366,10 @@ while IFS='|' read -r type name pattern principal host operation permission; do
     "\${who[@]}" --operation "$(pascal "$operation")" --resource-pattern-type "$pattern" "\${resource[@]}"
 done < "$RESTORE_DIR/acls.txt"
 
-if [ -s "$RESTORE_DIR/offsets.csv" ]; then
+if [ "\${RESTORE_OFFSETS:-false}" != "true" ]; then
+  # Raw offsets fit only the partitions they were taken from (see restoreConsumerOffsets).
+  log "consumer group offsets not restored (restoreConsumerOffsets is off): $(wc -l < "$RESTORE_DIR/offsets.csv") in the backup"
+elif [ -s "$RESTORE_DIR/offsets.csv" ]; then
   for group in $(cut -d, -f1 "$RESTORE_DIR/offsets.csv" | sort -u); do
     file=$(mktemp)
     awk -F, -v g="$group" '$1 == g { print $2 "," $3 "," $4 }' "$RESTORE_DIR/offsets.csv" > "$file"

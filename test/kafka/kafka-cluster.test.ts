@@ -92,7 +92,7 @@ describe('KafkaCluster, dedicated controllers (defaults)', () => {
     expect(kafka.brokers).toBe(3);
     expect(kafka.controllers).toBe(3);
     expect(kafka.externalBootstrapServers).toBeUndefined();
-    expect(kafka.versionMajorMinor).toBe('4.1');
+    expect(kafka.versionMajorMinor).toBe('4.4');
   });
 
   test('the cluster ID is derived from namespace and name: stable across synths, distinct per instance', () => {
@@ -149,7 +149,7 @@ describe('KafkaCluster, dedicated controllers (defaults)', () => {
     expect(be.SERVER_LOG4J_OPTS).toBe('-Dlog4j2.configurationFile=/etc/kafka-config/log4j2.yaml');
     expect(parse(find(objs, 'ConfigMap', 'events-config').data['log4j2.yaml']).Configuration.Appenders.Console.name).toBe('STDOUT');
     expect(find(objs, 'StatefulSet', 'events-broker').spec.minReadySeconds).toBe(60);
-    expect(container(broker, 'kafka').image).toBe('docker.io/apache/kafka:4.1.2');
+    expect(container(broker, 'kafka').image).toBe('docker.io/apache/kafka:4.4.0');
     expect(broker.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000 });
     expect(container(broker, 'kafka').securityContext.readOnlyRootFilesystem).toBe(true);
   });
@@ -167,6 +167,21 @@ describe('KafkaCluster, dedicated controllers (defaults)', () => {
       expect(spec.topologySpreadConstraints[0].topologyKey).toBe('topology.kubernetes.io/zone');
       expect(sts.spec.template.metadata.annotations['checksum/config']).toMatch(/^[0-9a-f]{16}$/);
     }
+  });
+
+  test('a broker-only setting rolls only the brokers; a setting both roles read rolls both', () => {
+    const sum = (p: KafkaClusterProps, sts: string) => find(synth(p).objs, 'StatefulSet', sts).spec.template.metadata.annotations['checksum/config'];
+    const base: KafkaClusterProps = { retention: Duration.days(7) };
+    const brokerOnly: KafkaClusterProps = { retention: Duration.days(3) };
+    const config = (p: KafkaClusterProps, role: string) => find(synth(p).objs, 'ConfigMap', 'events-config').data[`${role}.properties`];
+    expect(config(brokerOnly, 'broker')).not.toBe(config(base, 'broker'));
+    expect(config(brokerOnly, 'controller')).toBe(config(base, 'controller'));
+    expect(sum(brokerOnly, 'events-broker')).not.toBe(sum(base, 'events-broker'));
+    expect(sum(brokerOnly, 'events-controller')).toBe(sum(base, 'events-controller'));
+    // Logging is read by both.
+    const jmxOff = { ...base, monitoring: { enabled: false } };
+    expect(sum(jmxOff, 'events-controller')).not.toBe(sum(base, 'events-controller'));
+    expect(sum(jmxOff, 'events-broker')).not.toBe(sum(base, 'events-broker'));
   });
 
   test('probes on the broker and controller ports; the JMX agent is downloaded and checked by SHA-256', () => {
@@ -256,6 +271,21 @@ describe('JMX exporter rules', () => {
     }
     const jvm = jmxMetricNames().filter((n) => n.startsWith('jvm_'));
     expect(new Set([...produced, ...jvm])).toEqual(new Set(jmxMetricNames()));
+  });
+
+  test('log sizes: a partition and its "future" log (a move between log directories) are distinct series with a numeric partition', () => {
+    // The agent tries the rules in order and the first match wins, as here.
+    const first = (mbean: string) => {
+      for (const r of config.rules) {
+        const m = new RegExp(`^${r.pattern}$`).exec(mbean);
+        if (m) return { name: r.name, labels: Object.fromEntries(Object.entries(r.labels ?? {}).map(([k, v]) => [k, String(v).replace(/\$(\d)/g, (_, i) => m[Number(i)])])) };
+      }
+      return undefined;
+    };
+    expect(first('kafka.log<type=Log, name=Size, topic=orders.v1, partition=11><>Value'))
+      .toEqual({ name: 'kafka_log_log_size', labels: { topic: 'orders.v1', partition: '11', future: 'false' } });
+    expect(first('kafka.log<type=Log, name=Size, topic=orders.v1, partition=11, is-future=true><>Value'))
+      .toEqual({ name: 'kafka_log_log_size', labels: { topic: 'orders.v1', partition: '11', future: 'true' } });
   });
 
   test('the alert metrics are produced by the rules, and every MBean rule is under an included object name', () => {
@@ -467,6 +497,18 @@ describe('KafkaCluster, SCRAM + TLS + rack awareness + external NodePort + topic
 });
 
 describe('KafkaCluster, other modes', () => {
+  test('an unauthenticated external listener: refused by default; with the opt-in it warns while open to every address', () => {
+    const ext = { type: KafkaExternalAccessType.NODE_PORT, advertisedHosts: ['k.example.com'] };
+    expect(errorOf({ external: ext })).toMatch(/invalid external\.allowUnauthenticated = undefined/);
+    const warningsOf = (p: KafkaClusterProps) => synth(p).chart.node.findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === WARNING_METADATA).map((m) => String(m.data)));
+    expect(warningsOf({ external: { ...ext, allowUnauthenticated: true } }).join('\n'))
+      .toMatch(/external\.allowedCidrs = \["0\.0\.0\.0\/0"\]: an unauthenticated external listener open to every address/);
+    expect(warningsOf({ external: { ...ext, allowUnauthenticated: true, allowedCidrs: ['10.0.0.0/8'] } }).join('\n')).not.toMatch(/external/);
+    // With SCRAM neither the opt-in nor a warning is needed.
+    expect(warningsOf({ ...secure, external: ext }).join('\n')).not.toMatch(/external/);
+  });
+
   test('LoadBalancer external listener: one load balancer per broker, source ranges, annotations', () => {
     const { kafka, objs } = synth({
       external: {
@@ -474,6 +516,7 @@ describe('KafkaCluster, other modes', () => {
         advertisedHosts: ['b0.kafka.example.com', 'b1.kafka.example.com', 'b2.kafka.example.com'],
         annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'kafka.example.com' },
         allowedCidrs: ['10.0.0.0/8'],
+        allowUnauthenticated: true,
       },
     });
     expectValidManifests(objs);
@@ -563,8 +606,54 @@ describe('KafkaCluster, other modes', () => {
     expectProductionPolicy(objs);
     const job = objs.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('events-restore-'));
     expect(job.spec.template.spec.initContainers[0].name).toBe('restore-download');
+    expect(envOf(job.spec.template.spec.containers[0]).RESTORE_OFFSETS).toBe('false');
     expect(job.spec.template.spec.containers[0].command[2]).toContain('--reset-offsets');
     for (const s of scriptsOf(objs)) shellcheckScript(s.script, s.name, s.shell);
+  });
+});
+
+describe('every supported Kafka line', () => {
+  const lines: Array<[string, KafkaVersion, string, boolean]> = [
+    ['4.4', KafkaVersion.V4_4, '4.4.0', true],
+    ['4.3', KafkaVersion.V4_3, '4.3.2', true],
+    ['4.1', KafkaVersion.V4_1, '4.1.2', true],
+    ['3.9', KafkaVersion.V3_9, '3.9.2', false],
+  ];
+  test.each(lines)('Kafka %s: its image on every Kafka container, its logging backend, valid manifests in both topologies', (line, version, tag, log4j2) => {
+    expect(version.majorMinor).toBe(line);
+    for (const topology of [KafkaTopology.DEDICATED_CONTROLLERS, KafkaTopology.COMBINED]) {
+      const { objs } = synth({ ...secure, topology, controllers: topology === KafkaTopology.COMBINED ? undefined : 3, version });
+      expectValidManifests(objs);
+      expectProductionPolicy(objs);
+      const kafkaImages = objs.filter((o) => o.kind === 'StatefulSet' || o.kind === 'Job' || o.kind === 'CronJob')
+        .flatMap((o) => {
+          const spec = o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec;
+          return [...(spec.initContainers ?? []), ...spec.containers];
+        })
+        .map((c: any) => c.image as string).filter((i) => i.startsWith('docker.io/apache/kafka:'));
+      expect(kafkaImages.length).toBeGreaterThan(2);
+      expect(new Set(kafkaImages)).toEqual(new Set([`docker.io/apache/kafka:${tag}`]));
+      const config = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'events-config').data;
+      expect(Object.keys(config).includes('log4j2.yaml')).toBe(log4j2);
+      expect(Object.keys(config).includes('log4j.properties')).toBe(!log4j2);
+      const sts = objs.filter((o) => o.kind === 'StatefulSet');
+      // The version is a label of pods, never of the selector or the claims (those cannot change on upgrade).
+      for (const o of sts) {
+        expect(o.spec.template.metadata.labels['app.kubernetes.io/version']).toBe(tag);
+        expect(o.spec.selector.matchLabels['app.kubernetes.io/version']).toBeUndefined();
+      }
+    }
+  });
+
+  test('the default is the newest line', () => {
+    expect(container(podOf(synth().objs, 'events-broker'), 'kafka').image).toBe(`docker.io/apache/kafka:${KafkaVersion.V4_4.imageTag}`);
+  });
+
+  test('ofTag takes patch releases of any line from 3.9 on; older lines and non-semver tags are refused', () => {
+    expect(KafkaVersion.ofTag('4.4.1').majorMinor).toBe('4.4');
+    expect(errorOf({ version: KafkaVersion.ofTag('4.2.2') })).toBe('no error');
+    expect(errorOf({ version: KafkaVersion.ofTag('3.8.1') })).toMatch(/version = "3.8.1".*3\.9\.x or 4\.x/);
+    expect(errorOf({ version: KafkaVersion.ofTag('latest') })).toMatch(/version = "latest"/);
   });
 });
 
@@ -589,6 +678,13 @@ describe('validation: each rule fails at synth with the prop, the value and what
       /invalid external\.advertisedHosts = \["k.example.com"\]: must list one address per broker \(3\)/],
     ['external host:port distinct for LoadBalancer', { external: { type: KafkaExternalAccessType.LOAD_BALANCER, advertisedHosts: ['a.example.com', 'a.example.com', 'b.example.com'] } },
       /invalid external\.ports = \[9094,9094,9094\]: must give every broker a distinct host:port/],
+    ['an external listener needs authentication or an explicit opt-in',
+      { external: { type: KafkaExternalAccessType.NODE_PORT, advertisedHosts: ['k.example.com'], allowedCidrs: ['203.0.113.0/24'] } },
+      /invalid external\.allowUnauthenticated = undefined: must be true to expose a listener without authentication.*SCRAM_SHA_512/],
+    ['allowUnauthenticated is a boolean (plain JavaScript callers)',
+      { external: { type: KafkaExternalAccessType.NODE_PORT, advertisedHosts: ['k.example.com'], allowUnauthenticated: 'yes' as any } },
+      /invalid external\.allowUnauthenticated = "yes"/],
+    ['restoreConsumerOffsets needs restore', { restoreConsumerOffsets: true }, /invalid restoreConsumerOffsets = true: needs restore/],
     ['CPU request <= limit', { brokerResources: { cpu: { request: Cpu.units(4), limit: Cpu.units(2) } } }, /invalid brokerResources\.cpu\.request = "4": must be <= the CPU limit/],
     ['memory request <= limit', { controllerResources: { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } },
       /invalid controllerResources\.memory\.request = "2Gi": must be <= the memory limit \(1Gi\)/],

@@ -13,7 +13,7 @@ import { expectValidOrRejected, optional, resourcesArb } from '../harness/proper
 
 const propsArb: fc.Arbitrary<KafkaClusterProps> = fc.record({
   name: optional(fc.constantFrom('events', 'a', 'x'.repeat(40), 'x'.repeat(41), 'Bad_Name')),
-  version: optional(fc.constantFrom(KafkaVersion.V4_1, KafkaVersion.V3_9, KafkaVersion.ofTag('4.0.0'), KafkaVersion.ofTag('3.8.1'), KafkaVersion.ofTag('latest'))),
+  version: optional(fc.constantFrom(KafkaVersion.V4_4, KafkaVersion.V4_3, KafkaVersion.V4_1, KafkaVersion.V3_9, KafkaVersion.ofTag('4.0.0'), KafkaVersion.ofTag('3.8.1'), KafkaVersion.ofTag('latest'))),
   topology: optional(fc.constantFrom(KafkaTopology.DEDICATED_CONTROLLERS, KafkaTopology.COMBINED)),
   brokers: optional(fc.integer({ min: -1, max: 8 })),
   controllers: optional(fc.integer({ min: 0, max: 6 })),

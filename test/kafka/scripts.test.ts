@@ -11,11 +11,20 @@ import {
   jmxAgentDownloadScript, kafkaBackupScript, kafkaEntrypointScript, kafkaRestoreScript, kafkaSetupScript, rackLookupScript,
 } from '../../src/kafka/scripts';
 
+// As the real kafka-topics.sh prints it: every config whose source is not DEFAULT, the broker's static settings
+// (server.properties: min.insync.replicas, unclean.leader.election.enable) included.
 const DESCRIBE_ALL = [
-  'Topic: orders\tTopicId: q1\tPartitionCount: 3\tReplicationFactor: 3\tConfigs: min.insync.replicas=2,cleanup.policy=compact,delete,retention.ms=86400000',
+  'Topic: orders\tTopicId: q1\tPartitionCount: 3\tReplicationFactor: 3\tConfigs: min.insync.replicas=2,cleanup.policy=compact,delete,retention.ms=86400000,unclean.leader.election.enable=false',
   '\tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1,2,3\tIsr: 1,2,3',
   'Topic: audit\tTopicId: q2\tPartitionCount: 1\tReplicationFactor: 2\tConfigs: ',
   '\tTopic: audit\tPartition: 0\tLeader: 2\tReplicas: 2,3\tIsr: 2,3',
+].join('\n');
+// kafka-configs.sh --describe --entity-type topics: only the topic-level (dynamic) configs, with their synonyms.
+const TOPIC_CONFIGS = [
+  'Dynamic configs for topic orders are:',
+  '  cleanup.policy=compact,delete sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:cleanup.policy=compact,delete, DEFAULT_CONFIG:log.cleanup.policy=delete}',
+  '  retention.ms=86400000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=86400000, STATIC_BROKER_CONFIG:log.retention.ms=604800000, DEFAULT_CONFIG:log.retention.hours=168}',
+  'Dynamic configs for topic audit are:',
 ].join('\n');
 const ACLS = [
   'Current ACLs for resource `ResourcePattern(resourceType=TOPIC, name=orders, patternType=LITERAL)`: ',
@@ -43,7 +52,8 @@ function fakeKafka(dir: string, existing: Record<string, number> = {}): string {
   mkdirSync(bin);
   writeFileSync(join(dir, 'describe-all.txt'), DESCRIBE_ALL);
   writeFileSync(join(dir, 'acls.txt'), ACLS);
-  writeFileSync(join(dir, 'groups.txt'), GROUPS);
+  writeFileSync(join(dir, 'topic-configs.data'), TOPIC_CONFIGS);
+  writeFileSync(join(dir, 'groups.data'), GROUPS);
   const existingCases = Object.entries(existing)
     .map(([t, n]) => `    ${t}) printf 'Topic: ${t}\\tTopicId: x\\tPartitionCount: ${n}\\tReplicationFactor: 3\\tConfigs: \\n' ;;`).join('\n');
   const tool = (name: string, body: string) => {
@@ -70,9 +80,10 @@ ${existingCases}
     *) echo "Error: topic $topic does not exist" >&2; exit 1 ;;
     esac ;;
 esac`);
-  tool('kafka-configs.sh', '');
+  tool('kafka-configs.sh', `case "$*" in *"--describe --entity-type topics"*) cat "${dir}/topic-configs.data" ;; esac`);
   tool('kafka-acls.sh', `case "$*" in *--list*) cat "${dir}/acls.txt" ;; esac`);
-  tool('kafka-consumer-groups.sh', `case "$*" in *--describe*) cat "${dir}/groups.txt" ;; esac`);
+  tool('kafka-consumer-groups.sh', `[ -f "${dir}/groups.fail" ] && { echo "Error: Timed out waiting for a node assignment." >&2; exit 1; }
+case "$*" in *--describe*) cat "${dir}/groups.data" ;; esac`);
   tool('kafka-storage.sh', '');
   tool('kafka-server-start.sh', `cp "$1" "${dir}/server.properties.seen"; env | grep -E '^(KAFKA_[A-Z0-9_]+|EXTRA_ARGS)=' | sort > "${dir}/env.seen"`);
   return bin;
@@ -111,7 +122,8 @@ test('backup: topics with list-valued configs, ACLs and committed offsets in re-
   const r = run(kafkaBackupScript(), toolEnv(bin, { OUT_DIR: out }));
   expect(r.out).toContain('2 topics');
   expect(r.status).toBe(0);
-  expect(read(join(out, 'topics.txt'))).toBe('orders|3|3|min.insync.replicas=2;cleanup.policy=compact,delete;retention.ms=86400000\naudit|1|2|\n');
+  // Only the topics' own configs: the broker's min.insync.replicas and unclean.leader.election.enable stay broker settings.
+  expect(read(join(out, 'topics.txt'))).toBe('orders|3|3|cleanup.policy=compact,delete;retention.ms=86400000\naudit|1|2|\n');
   expect(read(join(out, 'acls.txt'))).toBe([
     'TOPIC|orders|LITERAL|User:alice|*|READ|ALLOW',
     'TOPIC|orders|LITERAL|User:bob|10.0.0.1|DESCRIBE_CONFIGS|DENY',
@@ -125,6 +137,33 @@ test('backup: topics with list-valued configs, ACLs and committed offsets in re-
   expect(client).toContain('ssl.truststore.location=/etc/kafka/tls/ca.crt');
 });
 
+test('backup: a failed offset dump fails the backup instead of saving no offsets', () => {
+  const bin = fakeKafka(dir);
+  const out = join(dir, 'out');
+  mkdirSync(out);
+  writeFileSync(join(dir, 'groups.fail'), '');
+  const r = run(kafkaBackupScript(), toolEnv(bin, { OUT_DIR: out }));
+  expect(r.status).not.toBe(0);
+  expect(r.out).toContain('dumping consumer group offsets failed: Error: Timed out waiting for a node assignment.');
+});
+
+test('setup: a topic whose name, read as a regular expression, also matches another topic is still found', () => {
+  const bin = fakeKafka(dir);
+  // kafka-topics.sh --describe --topic takes a regular expression: "a.b" also lists "axb".
+  writeFileSync(join(bin, 'kafka-topics.sh'), `#!/bin/bash
+echo "kafka-topics.sh $*" >> "${dir}/calls.log"
+case "$*" in
+  *"--describe --topic a.b"*) printf 'Topic: axb\\tTopicId: x\\tPartitionCount: 12\\tReplicationFactor: 3\\tConfigs: \\nTopic: a.b\\tTopicId: y\\tPartitionCount: 2\\tReplicationFactor: 3\\tConfigs: \\n' ;;
+esac
+`);
+  const r = run(kafkaSetupScript(), toolEnv(bin, { TOPICS: 'a.b|4|3|' }));
+  expect(r.out).not.toContain('integer expression expected');
+  expect(r.status).toBe(0);
+  const calls = read(join(dir, 'calls.log'));
+  expect(calls).toContain('--alter --topic a.b --partitions 4');
+  expect(calls).not.toContain('--create');
+});
+
 test('restore: creates the topics with their configs, replays ACLs with the tool\'s operation names, resets offsets per group', () => {
   const bin = fakeKafka(dir);
   const restore = join(dir, 'restore');
@@ -132,7 +171,7 @@ test('restore: creates the topics with their configs, replays ACLs with the tool
   writeFileSync(join(restore, 'topics.txt'), 'orders|3|3|min.insync.replicas=2;cleanup.policy=compact,delete\naudit|1|2|\n');
   writeFileSync(join(restore, 'acls.txt'), 'TOPIC|orders|LITERAL|User:bob|10.0.0.1|DESCRIBE_CONFIGS|DENY\nGROUP|billing-|PREFIXED|User:alice|*|READ|ALLOW\n');
   writeFileSync(join(restore, 'offsets.csv'), 'billing,orders,0,42\nbilling,orders,1,7\nidle,audit,0,7\n');
-  const r = run(kafkaRestoreScript(), toolEnv(bin, { RESTORE_DIR: restore }));
+  const r = run(kafkaRestoreScript(), toolEnv(bin, { RESTORE_DIR: restore, RESTORE_OFFSETS: 'true' }));
   expect(r.status).toBe(0);
   const calls = read(join(dir, 'calls.log'));
   expect(calls).toContain('--create --if-not-exists --topic orders --partitions 3 --replication-factor 3 --config min.insync.replicas=2 --config cleanup.policy=compact,delete');
@@ -141,6 +180,19 @@ test('restore: creates the topics with their configs, replays ACLs with the tool
   expect(calls).toContain('--add --force --allow-principal User:alice --allow-host * --operation Read --resource-pattern-type PREFIXED --group billing-');
   expect(calls).toMatch(/--reset-offsets --group billing --from-file \S+ --execute/);
   expect(read(join(dir, 'offset-files.log'))).toBe('orders,0,42\norders,1,7\naudit,0,7\n');
+});
+
+test('restore: consumer group offsets are left alone unless asked for (raw offsets do not fit mirrored partitions)', () => {
+  const bin = fakeKafka(dir);
+  const restore = join(dir, 'restore');
+  mkdirSync(restore);
+  writeFileSync(join(restore, 'topics.txt'), 'orders|3|3|\n');
+  writeFileSync(join(restore, 'acls.txt'), '');
+  writeFileSync(join(restore, 'offsets.csv'), 'billing,orders,0,42\n');
+  const r = run(kafkaRestoreScript(), toolEnv(bin, { RESTORE_DIR: restore, RESTORE_OFFSETS: 'false' }));
+  expect(r.status).toBe(0);
+  expect(r.out).toContain('consumer group offsets not restored (restoreConsumerOffsets is off): 1 in the backup');
+  expect(read(join(dir, 'calls.log'))).not.toContain('--reset-offsets');
 });
 
 test('setup: users through a config file, topics created or grown, never shrunk, list values bracketed', () => {

@@ -13,7 +13,7 @@ const repoPath = (r: string) => r.replace(/^[^/]+\.[^/]+\//, '');
 const defaults: Pin[] = [
   ...[RedisVersion.V7_2, RedisVersion.V6_2].map((v) => ({ component: 'library/redis', version: v.imageTag, where: 'RedisVersion' })),
   ...[MysqlVersion.V8_4, MysqlVersion.V8_0].map((v) => ({ component: 'library/mysql', version: v.imageTag, where: 'MysqlVersion' })),
-  ...[KafkaVersion.V4_1, KafkaVersion.V3_9].map((v) => ({ component: 'apache/kafka', version: v.imageTag, where: 'KafkaVersion' })),
+  ...[KafkaVersion.V4_4, KafkaVersion.V4_3, KafkaVersion.V4_1, KafkaVersion.V3_9].map((v) => ({ component: 'apache/kafka', version: v.imageTag, where: 'KafkaVersion' })),
   ...[ElasticsearchVersion.V8_19, ElasticsearchVersion.V7_17].flatMap((v) => [
     { component: 'elasticsearch/elasticsearch', version: v.imageTag, where: 'ElasticsearchVersion' },
     { component: 'kibana/kibana', version: v.imageTag, where: 'ElasticsearchVersion (Kibana)' },

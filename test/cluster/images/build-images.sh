@@ -15,11 +15,11 @@
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
-IMAGES=(pause redis curl aws-cli kafka redis-exporter kafka-exporter mysqld-exporter elasticsearch-exporter
+IMAGES=(pause redis curl aws-cli kafka kafka-previous redis-exporter kafka-exporter mysqld-exporter elasticsearch-exporter
   json-exporter coredns minio)
 # Built when no image is named: the Go module proxy refuses the pinned kafka_exporter, mysqld_exporter and
 # json_exporter versions (../build/go-tools.sh), so those three are built only on request.
-DEFAULT_IMAGES=(pause redis curl aws-cli kafka redis-exporter elasticsearch-exporter coredns minio)
+DEFAULT_IMAGES=(pause redis curl aws-cli kafka kafka-previous redis-exporter elasticsearch-exporter coredns minio)
 REPO_ROOT="$(cd "$E2E_ROOT/../.." && pwd)"
 WRITER="$IMAGES_DIR/oci-image.py"
 ARCHIVES="$E2E_IMAGES/archives"
@@ -50,15 +50,21 @@ JAVA_HOME_DEBIAN=/usr/lib/jvm/java-17-openjdk-amd64
 JAVA_RELEASE="$(tar -xOf "$BASE_TAR" ".$JAVA_HOME_DEBIAN/release" | sed -n 's/^JAVA_VERSION="\(.*\)"$/\1/p')"
 [ -n "$JAVA_RELEASE" ] || die "images: no Java release file at $JAVA_HOME_DEBIAN in the base"
 
-# The Kafka version: KAFKA_VERSION, or the default of the library (KafkaCluster's `props.version ?? KafkaVersion.X`).
+# The Kafka versions: KAFKA_VERSION, or the library's default (KafkaCluster's `props.version ?? KafkaVersion.X`), and
+# KAFKA_PREVIOUS_VERSION, or the tag of KafkaVersion.V4_1: the line the kafka-upgrade scenario rolls from.
+kafka_const_version() { # kafka_const_version CONST: the image tag of KafkaVersion.CONST
+  sed -n "s/.*static readonly $1 = new KafkaVersion('[^']*', '\([^']*\)').*/\1/p" "$REPO_ROOT/src/kafka/kafka-cluster.ts" | head -n 1
+}
 kafka_default_version() {
-  local src="$REPO_ROOT/src/kafka/kafka-cluster.ts" const
-  const="$(sed -n 's/.*props\.version ?? KafkaVersion\.\([A-Z0-9_]*\).*/\1/p' "$src" | head -n 1)"
+  local const
+  const="$(sed -n 's/.*props\.version ?? KafkaVersion\.\([A-Z0-9_]*\).*/\1/p' "$REPO_ROOT/src/kafka/kafka-cluster.ts" | head -n 1)"
   [ -n "$const" ] || return 1
-  sed -n "s/.*static readonly $const = new KafkaVersion('[^']*', '\([^']*\)').*/\1/p" "$src" | head -n 1
+  kafka_const_version "$const"
 }
 KAFKA_VERSION="${KAFKA_VERSION:-$(kafka_default_version)}" || true
 [ -n "$KAFKA_VERSION" ] || die "images: cannot read the default KafkaVersion from src/kafka/kafka-cluster.ts (set KAFKA_VERSION)"
+KAFKA_PREVIOUS_VERSION="${KAFKA_PREVIOUS_VERSION:-$(kafka_const_version V4_1)}"
+[ -n "$KAFKA_PREVIOUS_VERSION" ] || die "images: no KafkaVersion.V4_1 in src/kafka/kafka-cluster.ts (set KAFKA_PREVIOUS_VERSION)"
 
 # --- helpers ------------------------------------------------------------------------------------------------------
 # new_layer NAME: a fresh, empty layer folder for image NAME in $LAYER.
@@ -265,8 +271,10 @@ POM
   touch "$work/.complete"
   rm -rf "$dir"
   mv "$work" "$dir"
-  # Jars of another pom (another Kafka version) are of no use to this build any more.
-  find "$E2E_IMAGES" -maxdepth 1 -name 'kafka-libs-*' ! -name "kafka-libs-$v-$key" -exec rm -rf {} +
+  # Jars of an older pom of this version, or of a version neither image uses, are of no use any more.
+  find "$E2E_IMAGES" -maxdepth 1 -name 'kafka-libs-*' ! -name "kafka-libs-$v-$key" \
+    ! -name "kafka-libs-$KAFKA_VERSION-*" ! -name "kafka-libs-$KAFKA_PREVIOUS_VERSION-*" -exec rm -rf {} +
+  find "$E2E_IMAGES" -maxdepth 1 -name "kafka-libs-$v-*" ! -name "kafka-libs-$v-$key" -exec rm -rf {} +
   log "kafka $v: downloaded in $((SECONDS - t0))s: $(find "$KAFKA_LIBS" -name '*.jar' | wc -l) jars, $(du -sh "$KAFKA_LIBS" | cut -f1)"
 }
 
@@ -316,10 +324,13 @@ KAFKA_HEAP_512M="kafka-console-producer.sh kafka-console-consumer.sh kafka-conso
 # server.properties, log4j2.yaml and tools-log4j2.yaml; /usr/logs and /mnt/shared/config (appuser); EXPOSE 9092;
 # USER appuser; VOLUMEs; ENTRYPOINT ["/__cacert_entrypoint.sh"] and JAVA_HOME, PATH, LANG of the eclipse-temurin
 # base; CMD ["/etc/kafka/docker/run"].
-build_kafka() {
-  local v=$KAFKA_VERSION
-  timed "kafka jars" kafka_libs "$v"
-  new_layer kafka
+# The same image of another version is "kafka-previous" (built by kafka_image NAME VERSION for both).
+build_kafka() { kafka_image kafka "$KAFKA_VERSION"; }
+build_kafka_previous() { kafka_image kafka-previous "$KAFKA_PREVIOUS_VERSION"; }
+kafka_image() {
+  local img=$1 v=$2
+  timed "kafka $v jars" kafka_libs "$v"
+  new_layer "$img"
   accounts "$LAYER" "appuser:x:1000:1000:Linux User,,,:/home/appuser:/bin/bash" "appuser:x:1000:"
   local k="$LAYER/opt/kafka"
   mkdir -p "$k/bin" "$k/config" "$k/libs" "$LAYER/opt/java" "$LAYER/var/lib/kafka/data" "$LAYER/etc/kafka/secrets" \
@@ -384,7 +395,7 @@ PY
     "$LAYER/etc/kafka/docker"
   chown 1000:1000 "$LAYER/etc/kafka/docker/run"
   pack "$LAYER"
-  image kafka "docker.io/apache/kafka:$v" "$BASE_TAR" "$LAYER.tar" -- \
+  image "$img" "docker.io/apache/kafka:$v" "$BASE_TAR" "$LAYER.tar" -- \
     --env "PATH=/opt/java/openjdk/bin:$DEFAULT_PATH" --env JAVA_HOME=/opt/java/openjdk \
     --env LANG=en_US.UTF-8 --env LANGUAGE=en_US:en --env LC_ALL=en_US.UTF-8 --env "JAVA_VERSION=jdk-$JAVA_RELEASE" \
     --user appuser --expose 9092/tcp \

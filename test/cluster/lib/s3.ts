@@ -103,3 +103,22 @@ export async function ensureBucket(kube: Kube, images: NodeImages, bucket: strin
   const list = await awsCli(kube, images, S3_NAMESPACE, ['s3api', 'list-buckets', '--query', 'Buckets[].Name', '--output', 'text']);
   if (!list.split(/\s+/).includes(bucket)) await awsCli(kube, images, S3_NAMESPACE, ['s3', 'mb', `s3://${bucket}`]);
 }
+
+/** Runs a Job made from a backup CronJob (as the runbooks say) and waits for it; returns the Job's name. */
+export async function runBackupNow(kube: Kube, namespace: string, cronJob: string): Promise<string> {
+  const job = `${cronJob}-e2e`;
+  kube.kubectl(['-n', namespace, 'create', 'job', job, `--from=cronjob/${cronJob}`]);
+  await kube.waitJobComplete(namespace, job, 600_000);
+  return job;
+}
+
+/** The newest backup id (`<yyyymmdd>T<hhmmss>Z/` folder) under s3://bucket/prefix/, checked to hold files. */
+export async function latestBackupId(kube: Kube, images: NodeImages, bucket: string, prefix: string): Promise<string> {
+  const out = await awsCli(kube, images, S3_NAMESPACE, ['s3', 'ls', `s3://${bucket}/${prefix}/`]);
+  const ids = out.split('\n').map((l) => /PRE (\d{8}T\d{6}Z)\//.exec(l)?.[1]).filter((x): x is string => !!x).sort();
+  if (ids.length === 0) throw new Error(`no backup folder under s3://${bucket}/${prefix}/: ${out}`);
+  const id = ids[ids.length - 1];
+  const files = await awsCli(kube, images, S3_NAMESPACE, ['s3', 'ls', '--recursive', `s3://${bucket}/${prefix}/${id}/`]);
+  if (files.trim().length === 0) throw new Error(`backup folder s3://${bucket}/${prefix}/${id}/ is empty`);
+  return id;
+}

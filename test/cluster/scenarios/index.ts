@@ -1,6 +1,6 @@
 /** Every scenario of the cluster tier, in the order they run. */
 import { examplesAccepted } from './examples';
-import { kafkaScram } from './kafka';
+import { kafkaBackupRestore, kafkaScram, kafkaUpgrade } from './kafka';
 import { redisCluster, redisSentinel } from './redis';
 import { redisRollingUpdate, upgradeApply } from './upgrade';
 import { Scenario } from '../lib/scenario';
@@ -12,6 +12,8 @@ export const SCENARIOS: Scenario[] = [
   redisCluster,
   redisSentinel,
   kafkaScram,
+  kafkaUpgrade,
+  kafkaBackupRestore,
   redisRollingUpdate,
 ];
 

@@ -8,7 +8,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { NetworkPeer, RedisCluster, RedisClusterProps, RedisMode, RedisVersion } from '../../../src';
 import { NodeImages } from '../lib/images';
 import { Kube } from '../lib/kube';
-import { awsCli, ensureBucket, ensureS3, S3_ENDPOINT, s3CredentialsSecret } from '../lib/s3';
+import { ensureBucket, ensureS3, latestBackupId, runBackupNow, S3_ENDPOINT, s3CredentialsSecret } from '../lib/s3';
 import { assert, Scenario, ScenarioContext } from '../lib/scenario';
 import { synth } from '../lib/synth';
 
@@ -187,19 +187,8 @@ export const redisCluster: Scenario = {
 
     // Backup: a Job created from the CronJob, as the runbook says, then a new cluster restored from it.
     const cronJob = redis.backupCronJob!.name;
-    const backupJob = `${cronJob}-e2e`;
-    await ctx.step(`backup Job from CronJob ${cronJob} writes to S3`, async () => {
-      kube.kubectl(['-n', ns, 'create', 'job', backupJob, `--from=cronjob/${cronJob}`]);
-      await kube.waitJobComplete(ns, backupJob, 600_000);
-    });
-    const backupId = await ctx.step('backup folder listed in the bucket', async () => {
-      const out = await awsCli(kube, images, 'e2e-s3', ['s3', 'ls', `s3://${BUCKET}/${redis.name}/`]);
-      const ids = out.split('\n').map((l) => /PRE (\S+)\//.exec(l)?.[1]).filter(Boolean) as string[];
-      assert(ids.length > 0, `no backup folder under s3://${BUCKET}/${redis.name}/: ${out}`);
-      const files = await awsCli(kube, images, 'e2e-s3', ['s3', 'ls', '--recursive', `s3://${BUCKET}/${redis.name}/${ids[ids.length - 1]}/`]);
-      assert(files.trim().length > 0, 'backup folder is empty');
-      return ids[ids.length - 1];
-    });
+    await ctx.step(`backup Job from CronJob ${cronJob} writes to S3`, () => runBackupNow(kube, ns, cronJob));
+    const backupId = await ctx.step('backup folder listed in the bucket', () => latestBackupId(kube, images, BUCKET, redis.name));
     const restored = await deploy(ctx, ns, 'restored', {
       ...baseProps(images),
       masters: 3,

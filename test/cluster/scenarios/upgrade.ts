@@ -66,7 +66,7 @@ const CASES: Case[] = [
   },
 ];
 
-interface RollWatch {
+export interface RollWatch {
   readonly seconds: number;
   /** Most pods of one StatefulSet down at the same time. */
   readonly maxDownPerStatefulSet: number;
@@ -81,7 +81,7 @@ interface RollWatch {
 }
 
 /** Watches the pods of the given StatefulSets until each has rolled to its update revision, all Ready. */
-async function watchRoll(
+export async function watchRoll(
   kube: Kube, ns: string, statefulSets: string[], timeoutMs: number, shardOf?: (pod: string) => number, container = 'redis',
 ): Promise<RollWatch> {
   const t0 = Date.now();

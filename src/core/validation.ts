@@ -40,6 +40,12 @@ export function checkInteger(scope: IConstruct, prop: string, value: number, min
   return value;
 }
 
+/** An optional boolean: plain JavaScript callers may pass anything. */
+export function checkOptionalBoolean(scope: IConstruct, prop: string, value: boolean | undefined): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') fail(scope, prop, value, 'must be a boolean');
+  return value;
+}
+
 /** A number in [min, max]. */
 export function checkNumber(scope: IConstruct, prop: string, value: number, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {

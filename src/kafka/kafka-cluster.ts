@@ -20,7 +20,7 @@ import { ImageProps, pullSecrets, resolveImage } from '../core/images';
 import { oneShotJob } from '../core/jobs';
 import { componentLabels, InstanceIdentity, selectorLabels } from '../core/labels';
 import { fixedResources, renderResources, ResolvedResources, resolveResources, sizeBytes } from '../core/resources';
-import { checkDnsLabel, checkInteger, checkRule, warn } from '../core/validation';
+import { checkDnsLabel, checkInteger, checkOptionalBoolean, checkRule, warn } from '../core/validation';
 import { SIDECAR_IMAGES } from '../core/versions';
 import { CertificateIssuerKind } from '../credentials/certificates';
 import { bindCredentials, Credentials, secretEnv, SecretKeyRef } from '../credentials/credentials';
@@ -672,8 +672,7 @@ export class KafkaCluster extends Construct {
       checkRule(this, scram || ext.allowUnauthenticated === true, 'external.allowUnauthenticated', ext.allowUnauthenticated,
         'must be true to expose a listener without authentication (anyone who reaches it can read, write and delete every topic): '
         + 'set authentication: KafkaAuthentication.SCRAM_SHA_512, or opt in explicitly');
-      checkRule(this, ext.allowUnauthenticated === undefined || typeof ext.allowUnauthenticated === 'boolean', 'external.allowUnauthenticated',
-        ext.allowUnauthenticated, 'must be a boolean');
+      checkOptionalBoolean(this, 'external.allowUnauthenticated', ext.allowUnauthenticated);
       if (!scram && (ext.allowedCidrs ?? ['0.0.0.0/0']).includes('0.0.0.0/0')) {
         warn(this, 'external.allowedCidrs', ext.allowedCidrs ?? ['0.0.0.0/0'], 'an unauthenticated external listener open to every address: limit allowedCidrs');
       }
@@ -1283,8 +1282,7 @@ export class KafkaCluster extends Construct {
         },
       });
     }
-    checkRule(this, props.restoreConsumerOffsets === undefined || typeof props.restoreConsumerOffsets === 'boolean', 'restoreConsumerOffsets',
-      props.restoreConsumerOffsets, 'must be a boolean');
+    checkOptionalBoolean(this, 'restoreConsumerOffsets', props.restoreConsumerOffsets);
     checkRule(this, !props.restoreConsumerOffsets || props.restore !== undefined, 'restoreConsumerOffsets', props.restoreConsumerOffsets,
       'needs restore (the backup whose offsets are restored)');
     if (props.restore) {

@@ -685,6 +685,7 @@ describe('validation: each rule fails at synth with the prop, the value and what
       { external: { type: KafkaExternalAccessType.NODE_PORT, advertisedHosts: ['k.example.com'], allowUnauthenticated: 'yes' as any } },
       /invalid external\.allowUnauthenticated = "yes"/],
     ['restoreConsumerOffsets needs restore', { restoreConsumerOffsets: true }, /invalid restoreConsumerOffsets = true: needs restore/],
+    ['restoreConsumerOffsets is a boolean (plain JavaScript callers)', { restoreConsumerOffsets: 'yes' as any }, /invalid restoreConsumerOffsets = "yes": must be a boolean/],
     ['CPU request <= limit', { brokerResources: { cpu: { request: Cpu.units(4), limit: Cpu.units(2) } } }, /invalid brokerResources\.cpu\.request = "4": must be <= the CPU limit/],
     ['memory request <= limit', { controllerResources: { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } },
       /invalid controllerResources\.memory\.request = "2Gi": must be <= the memory limit \(1Gi\)/],
